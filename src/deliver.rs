@@ -1,0 +1,307 @@
+//! Turns one outbox effect into Slack Web API calls, rendering state-bearing messages
+//! from the incident as it is now, and records the results (channel id, message ts).
+
+use crate::incident::model::Incident;
+use crate::incident::{slug, Effect};
+use crate::policy::Policy;
+use crate::slack::blocks;
+use crate::slack::client::{CallError, SlackApi};
+use crate::store::{OutboxRow, Store, StoreError};
+use serde_json::{json, Value};
+
+/// What became of one delivery attempt.
+#[derive(Debug)]
+pub enum Delivery {
+    /// Delivered (or nothing left to do); the note says why when no call was made.
+    Done(Option<String>),
+    /// Try again later.
+    Retry(CallError),
+    /// Will never succeed; recorded and surfaced.
+    Failed(String),
+}
+
+impl From<StoreError> for Delivery {
+    fn from(e: StoreError) -> Delivery {
+        // The database hiccupped between Slack's answer and our record of it: retry.
+        Delivery::Retry(CallError::Transport(format!("store: {e}")))
+    }
+}
+
+pub struct Deliverer<'a> {
+    pub store: &'a Store,
+    pub api: &'a dyn SlackApi,
+    pub policy: &'a Policy,
+}
+
+/// Slack errors that mean "already done": the effect's goal holds.
+fn already(err: &CallError, codes: &[&str]) -> bool {
+    matches!(err, CallError::Api(code) if codes.contains(&code.as_str()))
+}
+
+fn classify(err: CallError) -> Delivery {
+    if err.is_transient() {
+        Delivery::Retry(err)
+    } else {
+        Delivery::Failed(err.code())
+    }
+}
+
+macro_rules! attempt {
+    ($call:expr) => {
+        match $call.await {
+            Ok(v) => v,
+            Err(e) => return classify(e),
+        }
+    };
+}
+
+impl Deliverer<'_> {
+    pub async fn deliver(&self, row: &OutboxRow) -> Delivery {
+        let effect: Effect = match serde_json::from_str(&row.payload) {
+            Ok(e) => e,
+            Err(e) => return Delivery::Failed(format!("corrupt effect: {e}")),
+        };
+        if row.lane.is_empty() {
+            // Not about an incident: only a directed ephemeral makes sense here.
+            return match &effect {
+                Effect::Ephemeral {
+                    user,
+                    text,
+                    channel: Some(channel),
+                } => self.ephemeral(channel, user, text).await,
+                other => Delivery::Failed(format!("{} needs an incident", other.kind())),
+            };
+        }
+        let incident = match self.store.incident(&row.lane).await {
+            Ok(Some(inc)) => inc,
+            Ok(None) => return Delivery::Failed(format!("incident {} not found", row.lane)),
+            Err(e) => return e.into(),
+        };
+        if effect.is_idempotent_refresh() {
+            match self.store.superseded(row).await {
+                Ok(true) => return Delivery::Done(Some("superseded by a later refresh".into())),
+                Ok(false) => {}
+                Err(e) => return e.into(),
+            }
+        }
+        self.run(&effect, &incident).await
+    }
+
+    async fn call(&self, method: &str, args: Value) -> Result<Value, CallError> {
+        self.api.call(method, args).await
+    }
+
+    async fn run(&self, effect: &Effect, inc: &Incident) -> Delivery {
+        let channel = inc.slack.channel_id.clone();
+        let needs_channel = || Delivery::Failed("incident channel was never created".into());
+        match effect {
+            Effect::CreateChannel => self.create_channel(inc).await,
+            Effect::Invite { users } => {
+                let Some(channel) = channel else { return needs_channel() };
+                let result = self
+                    .call(
+                        "conversations.invite",
+                        // Slack documents `users` as a comma-separated string.
+                        json!({"channel": channel, "users": users.join(",")}),
+                    )
+                    .await;
+                match result {
+                    Ok(_) => Delivery::Done(None),
+                    Err(e) if already(&e, &["already_in_channel", "cant_invite_self"]) => {
+                        Delivery::Done(Some(e.code()))
+                    }
+                    Err(e) => classify(e),
+                }
+            }
+            Effect::SetTopic => {
+                let Some(channel) = channel else { return needs_channel() };
+                attempt!(self.call(
+                    "conversations.setTopic",
+                    json!({"channel": channel, "topic": blocks::topic(self.policy, inc)})
+                ));
+                Delivery::Done(None)
+            }
+            Effect::PostCard => {
+                if inc.slack.card_ts.is_some() {
+                    return Delivery::Done(Some("card already posted".into()));
+                }
+                let Some(channel) = channel else { return needs_channel() };
+                let answer = attempt!(self.call(
+                    "chat.postMessage",
+                    json!({"channel": channel, "text": blocks::card_text(inc), "blocks": blocks::card(self.policy, inc)})
+                ));
+                match answer.get("ts").and_then(Value::as_str) {
+                    Some(ts) => match self.store.set_card_ts(&inc.id, ts).await {
+                        Ok(()) => Delivery::Done(None),
+                        Err(e) => e.into(),
+                    },
+                    None => Delivery::Failed("chat.postMessage answered without ts".into()),
+                }
+            }
+            Effect::PinCard => {
+                let (Some(channel), Some(ts)) = (channel, inc.slack.card_ts.clone()) else {
+                    return Delivery::Failed("no card to pin".into());
+                };
+                match self
+                    .call("pins.add", json!({"channel": channel, "timestamp": ts}))
+                    .await
+                {
+                    Ok(_) => Delivery::Done(None),
+                    Err(e) if already(&e, &["already_pinned"]) => Delivery::Done(Some(e.code())),
+                    Err(e) => classify(e),
+                }
+            }
+            Effect::UpdateCard => {
+                let (Some(channel), Some(ts)) = (channel, inc.slack.card_ts.clone()) else {
+                    return Delivery::Done(Some("no card yet".into()));
+                };
+                attempt!(self.call(
+                    "chat.update",
+                    json!({"channel": channel, "ts": ts, "text": blocks::card_text(inc), "blocks": blocks::card(self.policy, inc)})
+                ));
+                Delivery::Done(None)
+            }
+            Effect::Announce => {
+                if inc.slack.announce_ts.is_some() {
+                    return Delivery::Done(Some("already announced".into()));
+                }
+                let Some(target) = self.policy.announce_channel.clone() else {
+                    return Delivery::Done(Some("no announce_channel configured".into()));
+                };
+                let answer = attempt!(self.call(
+                    "chat.postMessage",
+                    json!({"channel": target, "text": blocks::announcement_text(self.policy, inc),
+                           "blocks": blocks::announcement(self.policy, inc), "unfurl_links": false})
+                ));
+                let posted_in = answer
+                    .get("channel")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&target)
+                    .to_string();
+                match answer.get("ts").and_then(Value::as_str) {
+                    Some(ts) => match self.store.set_announcement(&inc.id, &posted_in, ts).await {
+                        Ok(()) => Delivery::Done(None),
+                        Err(e) => e.into(),
+                    },
+                    None => Delivery::Failed("chat.postMessage answered without ts".into()),
+                }
+            }
+            Effect::UpdateAnnouncement => {
+                let (Some(ch), Some(ts)) = (
+                    inc.slack.announce_channel.clone(),
+                    inc.slack.announce_ts.clone(),
+                ) else {
+                    return Delivery::Done(Some("not announced".into()));
+                };
+                attempt!(self.call(
+                    "chat.update",
+                    json!({"channel": ch, "ts": ts, "text": blocks::announcement_text(self.policy, inc),
+                           "blocks": blocks::announcement(self.policy, inc)})
+                ));
+                Delivery::Done(None)
+            }
+            Effect::Post { text, blocks } => {
+                let Some(channel) = channel else { return needs_channel() };
+                let mut args = json!({"channel": channel, "text": text});
+                if let Some(b) = blocks {
+                    args["blocks"] = b.clone();
+                }
+                attempt!(self.call("chat.postMessage", args));
+                Delivery::Done(None)
+            }
+            Effect::PostInAnnouncementThread { text } => {
+                let (Some(ch), Some(ts)) = (
+                    inc.slack.announce_channel.clone(),
+                    inc.slack.announce_ts.clone(),
+                ) else {
+                    return Delivery::Done(Some("not announced".into()));
+                };
+                attempt!(self.call(
+                    "chat.postMessage",
+                    json!({"channel": ch, "thread_ts": ts, "text": text})
+                ));
+                Delivery::Done(None)
+            }
+            Effect::Ephemeral {
+                user,
+                text,
+                channel: target,
+            } => {
+                let Some(target) = target.clone().or(channel) else { return needs_channel() };
+                self.ephemeral(&target, user, text).await
+            }
+            Effect::DeclaredNotice {
+                user,
+                origin_channel,
+            } => {
+                let Some(channel) = channel else { return needs_channel() };
+                let text = format!(
+                    ":rotating_light: {} is declared: <#{channel}>. Roles, updates and the timeline live there.",
+                    inc.id
+                );
+                self.ephemeral(origin_channel, user, &text).await
+            }
+        }
+    }
+
+    /// An ephemeral message; where the user can't receive one there (a DM with someone
+    /// else, a channel they left) it goes to their DM with the app instead.
+    async fn ephemeral(&self, channel: &str, user: &str, text: &str) -> Delivery {
+        let result = self
+            .call(
+                "chat.postEphemeral",
+                json!({"channel": channel, "user": user, "text": text}),
+            )
+            .await;
+        match result {
+            Ok(_) => Delivery::Done(None),
+            Err(e)
+                if already(
+                    &e,
+                    &["channel_not_found", "user_not_in_channel", "not_in_channel"],
+                ) =>
+            {
+                attempt!(self.call("chat.postMessage", json!({"channel": user, "text": text})));
+                Delivery::Done(Some(format!("sent as DM ({})", e.code())))
+            }
+            Err(e) => classify(e),
+        }
+    }
+
+    /// Creates `{prefix}-YYYYMMDD-{slug}`, then `-2`, `-3`… while the name is taken.
+    async fn create_channel(&self, inc: &Incident) -> Delivery {
+        if inc.slack.channel_id.is_some() {
+            return Delivery::Done(Some("channel already created".into()));
+        }
+        let day = crate::clock::from_ms(inc.declared_at)
+            .format("%Y%m%d")
+            .to_string();
+        for attempt in 1..=50 {
+            let name = slug::channel_name(&self.policy.channel_prefix, &day, &inc.title, attempt);
+            let result = self
+                .call(
+                    "conversations.create",
+                    json!({"name": name, "is_private": inc.private}),
+                )
+                .await;
+            match result {
+                Ok(answer) => {
+                    let Some(id) = answer.pointer("/channel/id").and_then(Value::as_str) else {
+                        return Delivery::Failed("conversations.create answered without an id".into());
+                    };
+                    let name = answer
+                        .pointer("/channel/name")
+                        .and_then(Value::as_str)
+                        .unwrap_or(&name);
+                    return match self.store.set_channel(&inc.id, id, name).await {
+                        Ok(()) => Delivery::Done(None),
+                        Err(e) => e.into(),
+                    };
+                }
+                Err(e) if already(&e, &["name_taken"]) => continue,
+                Err(e) => return classify(e),
+            }
+        }
+        Delivery::Failed("no free channel name after 50 attempts".into())
+    }
+}

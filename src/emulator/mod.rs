@@ -1,0 +1,212 @@
+//! A stateful fake of Slack's Web API, served over real HTTP on 127.0.0.1.
+//!
+//! The integration tests start the real app against it and assert on the workspace it leaves
+//! behind (channels, members, topics, pins, messages, modals), never on the app's internals;
+//! `warroom demo` runs a whole incident against it and prints the channel. Both only mean
+//! something if the fake answers like Slack: the same envelopes and error codes, the same
+//! argument encodings (GET query, JSON body, form body), `429` with `Retry-After`, and 5xx —
+//! which [`Faults`] injects on demand.
+//!
+//! Layout: `model` holds the records tests read back; `state` the workspace and the logic of
+//! each method (pure, no I/O), checking input with Slack's `rules`; `api` the argument and
+//! error vocabulary both share; `server` the HTTP layer (decoding, auth, faults).
+
+mod api;
+mod model;
+mod rules;
+mod server;
+mod state;
+#[cfg(test)]
+mod tests;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use model::{Button, Call, Channel, Ephemeral, FileRef, Message, View};
+
+use server::Shared;
+use state::Workspace;
+
+/// Failures to inject into the fake's answers, to exercise the app's retry and backoff.
+/// A faulted call changes nothing in the workspace, but is recorded in [`FakeSlack::calls`].
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// Share of calls (0.0–1.0) answered HTTP 500, 502 or 503 (at random) instead of running.
+    pub error_5xx_ratio: f64,
+    /// The next N calls answer HTTP 429 `ratelimited` with `Retry-After: retry_after_secs`;
+    /// each such call uses one up. Checked before `error_5xx_ratio`.
+    pub rate_limit_burst: u32,
+    pub retry_after_secs: u64,
+    /// Delay before answering every call (faulted or not).
+    pub latency: Duration,
+}
+
+/// A running fake Slack workspace. Cloning gives another handle on the same workspace; the
+/// server stops accepting connections when the last handle is dropped.
+#[derive(Clone)]
+pub struct FakeSlack {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    _server: Arc<ServerTask>,
+}
+
+/// Aborts the server task when the last [`FakeSlack`] handle goes away, so a test that
+/// forgets about its fake does not leave a listener behind.
+struct ServerTask(tokio::task::JoinHandle<()>);
+
+impl Drop for ServerTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl FakeSlack {
+    /// Binds 127.0.0.1 on a free port and serves until dropped. The workspace starts with the
+    /// bot user `U0BOT` ("warroom"), which only accepts `bot_token`.
+    pub async fn start(bot_token: &str) -> std::io::Result<FakeSlack> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let workspace = Workspace::new(&format!("http://{addr}"));
+        let shared = Arc::new(Shared::new(bot_token, workspace));
+        let app = server::router(shared.clone());
+        let task = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::warn!(error = %e, "fake slack server stopped");
+            }
+        });
+        Ok(FakeSlack {
+            shared,
+            addr,
+            _server: Arc::new(ServerTask(task)),
+        })
+    }
+
+    /// The Web API base, e.g. `http://127.0.0.1:41234/api`: the app calls `{api_url}/{method}`.
+    pub fn api_url(&self) -> String {
+        format!("http://{}/api", self.addr)
+    }
+
+    /// Adds a workspace member (or renames one).
+    pub fn add_user(&self, id: &str, name: &str) {
+        self.shared.workspace().add_user(id, name);
+    }
+
+    /// Adds a pre-existing public channel with these members (or resets one). The bot is a
+    /// member only if listed.
+    pub fn add_channel(&self, id: &str, name: &str, members: &[&str]) {
+        self.shared
+            .workspace()
+            .add_channel(id, name, members, unix_now());
+    }
+
+    /// Posts a message as a person, as if typed in Slack (no API call is recorded): gives
+    /// tests human messages to act on. Returns its ts, or `None` if the channel or the thread
+    /// parent does not exist.
+    pub fn post_user_message(
+        &self,
+        channel_id: &str,
+        user: &str,
+        text: &str,
+        thread_ts: Option<&str>,
+    ) -> Option<String> {
+        self.shared
+            .workspace()
+            .post_as_user(channel_id, user, text, thread_ts, unix_now())
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        *self.shared.faults() = faults;
+    }
+
+    /// The faults now in force (the rate-limit burst counts down as calls use it).
+    pub fn faults(&self) -> Faults {
+        self.shared.faults().clone()
+    }
+
+    // ---- read-back for tests: snapshots, safe to hold while the app keeps calling ----
+
+    pub fn channels(&self) -> Vec<Channel> {
+        self.shared.workspace().channels()
+    }
+
+    pub fn channel(&self, id: &str) -> Option<Channel> {
+        self.shared.workspace().channel(id)
+    }
+
+    /// The channel with this name (a leading `#` is ignored).
+    pub fn channel_by_name(&self, name: &str) -> Option<Channel> {
+        self.shared.workspace().channel_by_name(name)
+    }
+
+    /// Top-level messages and thread replies of a channel, in post order.
+    pub fn messages(&self, channel_id: &str) -> Vec<Message> {
+        self.shared.workspace().messages(channel_id)
+    }
+
+    pub fn ephemerals(&self) -> Vec<Ephemeral> {
+        self.shared.workspace().ephemerals()
+    }
+
+    /// Every view opened or pushed, in its latest state.
+    pub fn views(&self) -> Vec<View> {
+        self.shared.workspace().views()
+    }
+
+    /// Every HTTP call received, in order, faulted ones included.
+    pub fn calls(&self) -> Vec<Call> {
+        self.shared.workspace().calls()
+    }
+
+    /// How many calls of `method` succeeded (`ok: true`).
+    pub fn call_count(&self, method: &str) -> usize {
+        self.shared.workspace().call_count(method)
+    }
+
+    /// A channel as a person would read it, one message per line (replies indented), with
+    /// authors by name: what `warroom demo` prints.
+    pub fn transcript(&self, channel_id: &str) -> String {
+        let ws = self.shared.workspace();
+        let mut out = String::new();
+        for m in ws.messages(channel_id) {
+            let author = ws.user_name(&m.user).unwrap_or_else(|| m.user.clone());
+            let indent = if m.is_reply() { "    ↳ " } else { "" };
+            let edited = if m.edits > 0 { " (edited)" } else { "" };
+            let mut body = m.plain_text();
+            for file in &m.files {
+                body.push_str(&format!("\n[file: {}]", file.title));
+            }
+            let body = body.replace('\n', &format!("\n{indent}  "));
+            out.push_str(&format!("{indent}{author}{edited}: {body}\n"));
+        }
+        out
+    }
+
+    /// Waits (polling every 10 ms) until `pred` holds or `timeout` passes; returns whether it
+    /// held. `pred` is checked once more at the deadline, so a zero timeout still checks once.
+    pub async fn wait_until(&self, timeout: Duration, pred: impl Fn(&FakeSlack) -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if pred(self) {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+impl std::fmt::Debug for FakeSlack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeSlack")
+            .field("api_url", &self.api_url())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The current unix time in seconds: message timestamps and `created` fields follow it.
+fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}

@@ -1,0 +1,474 @@
+//! The HTTP face of the fake: routes, argument decoding, auth and fault injection.
+//!
+//! A request goes through the same gates as on Slack, in this order: injected latency, then
+//! injected faults (a rate limiter or a failing front end answers before Slack looks at the
+//! request, so a faulted call changes nothing), then `unknown_method`, malformed body, auth,
+//! and finally the method itself on the workspace. Every request is recorded in `calls`,
+//! faulted or not, so tests can assert on retries.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use rand::Rng;
+use serde_json::{json, Map, Value};
+
+use super::api::{ApiError, Args};
+use super::model::Call;
+use super::state::{is_known_method, Workspace};
+use super::{unix_now, Faults};
+
+/// Argument names whose values are JSON even when they arrive as a form field or in a query
+/// string (Slack's form encoding carries them as JSON text).
+const JSON_FIELDS: &[&str] = &[
+    "attachments",
+    "blocks",
+    "files",
+    "metadata",
+    "unfurls",
+    "users",
+    "view",
+];
+
+/// Uploads (post-mortems, exports) may be larger than axum's 2 MB default.
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// What the server task and the test handle share.
+pub(crate) struct Shared {
+    bot_token: String,
+    workspace: Mutex<Workspace>,
+    faults: Mutex<Faults>,
+}
+
+impl Shared {
+    pub(crate) fn new(bot_token: &str, workspace: Workspace) -> Self {
+        Shared {
+            bot_token: bot_token.to_owned(),
+            workspace: Mutex::new(workspace),
+            faults: Mutex::new(Faults::default()),
+        }
+    }
+
+    /// The workspace. A panic while holding the lock (in a test predicate, say) must not take
+    /// the fake down with it, so a poisoned lock is simply taken over.
+    pub(crate) fn workspace(&self) -> MutexGuard<'_, Workspace> {
+        self.workspace.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn faults(&self) -> MutexGuard<'_, Faults> {
+        self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Decides whether this call is faulted, consuming one unit of the rate-limit burst.
+    fn take_fault(&self) -> Option<Fault> {
+        let mut faults = self.faults();
+        if faults.rate_limit_burst > 0 {
+            faults.rate_limit_burst -= 1;
+            return Some(Fault::RateLimited {
+                retry_after_secs: faults.retry_after_secs,
+            });
+        }
+        let ratio = faults.error_5xx_ratio;
+        drop(faults);
+        if ratio > 0.0 {
+            let mut rng = rand::thread_rng();
+            if rng.gen::<f64>() < ratio {
+                let status = [500, 502, 503][rng.gen_range(0..3)];
+                return Some(Fault::ServerError(status));
+            }
+        }
+        None
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fault {
+    RateLimited { retry_after_secs: u64 },
+    ServerError(u16),
+}
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/api/{method}", get(api).post(api))
+        .route("/upload/{file_id}", post(upload))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(shared)
+}
+
+async fn api(
+    State(shared): State<Arc<Shared>>,
+    Path(method): Path<String>,
+    http_method: Method,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let latency = shared.faults().latency;
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let decoded = decode_args(&http_method, query.as_deref(), content_type, &body);
+    let (mut args, decode_error) = match decoded {
+        Ok(args) => (args, None),
+        Err(e) => (Map::new(), Some(e)),
+    };
+    // The token is a credential, not an argument: keep it out of the recorded call.
+    let arg_token = args.remove("token");
+
+    if let Some(fault) = shared.take_fault() {
+        let (status, error) = match fault {
+            Fault::RateLimited { .. } => (429, "ratelimited".to_owned()),
+            Fault::ServerError(status) => (status, format!("http_{status}")),
+        };
+        shared.workspace().record_call(Call {
+            method,
+            args: Value::Object(args),
+            http_status: status,
+            ok: false,
+            error: Some(error),
+        });
+        return fault_response(fault);
+    }
+
+    let outcome = {
+        let mut ws = shared.workspace();
+        let outcome = if !is_known_method(&method) {
+            Err(ApiError::from("unknown_method"))
+        } else if let Some(e) = decode_error {
+            Err(e)
+        } else if let Err(e) = check_auth(&headers, arg_token.as_ref(), &shared.bot_token) {
+            Err(e)
+        } else {
+            ws.dispatch(&method, &args, unix_now())
+        };
+        ws.record_call(Call {
+            method: method.clone(),
+            args: Value::Object(args),
+            http_status: 200,
+            ok: outcome.is_ok(),
+            error: outcome.as_ref().err().map(|e| e.code.to_owned()),
+        });
+        outcome
+    };
+    if let Err(e) = &outcome {
+        tracing::debug!(method, error = e.code, "fake slack answered an error");
+    }
+    json_response(StatusCode::OK, &envelope(outcome))
+}
+
+/// `POST /upload/{file_id}`: the upload URL from `files.getUploadURLExternal`. Slack stores the
+/// raw body whatever its content type (the SDKs send raw bytes or multipart), and answers
+/// plain text, not JSON.
+async fn upload(
+    State(shared): State<Arc<Shared>>,
+    Path(file_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let latency = shared.faults().latency;
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let mut ws = shared.workspace();
+    let stored = ws.store_upload(&file_id, &body);
+    let status = if stored { 200 } else { 404 };
+    ws.record_call(Call {
+        method: "upload".to_owned(),
+        args: json!({"file_id": file_id, "length": body.len()}),
+        http_status: status,
+        ok: stored,
+        error: (!stored).then(|| "file_not_found".to_owned()),
+    });
+    drop(ws);
+    if stored {
+        (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("OK - {}", body.len()),
+        )
+            .into_response()
+    } else {
+        (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "file_not_found".to_owned(),
+        )
+            .into_response()
+    }
+}
+
+/// Slack's envelope: `{"ok":true, …fields}` or `{"ok":false,"error":…}` (with Slack's
+/// explanations in `response_metadata.messages` when the fake has one).
+fn envelope(outcome: Result<Map<String, Value>, ApiError>) -> Value {
+    match outcome {
+        Ok(fields) => {
+            let mut out = Map::new();
+            out.insert("ok".into(), Value::Bool(true));
+            out.extend(fields);
+            Value::Object(out)
+        }
+        Err(e) => {
+            let mut out = json!({"ok": false, "error": e.code});
+            if let Some(detail) = e.detail {
+                out["response_metadata"] = json!({"messages": [detail]});
+            }
+            out
+        }
+    }
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn fault_response(fault: Fault) -> Response {
+    match fault {
+        Fault::RateLimited { retry_after_secs } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/json; charset=utf-8".to_owned(),
+                ),
+                (header::RETRY_AFTER, retry_after_secs.to_string()),
+            ],
+            json!({"ok": false, "error": "ratelimited"}).to_string(),
+        )
+            .into_response(),
+        Fault::ServerError(status) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let reason = status.canonical_reason().unwrap_or("Server Error");
+            (
+                status,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                format!("{} {reason}", status.as_u16()),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Slack takes the token from `Authorization: Bearer …`, or from a `token` argument. No token
+/// at all is `not_authed`; a wrong one is `invalid_auth`.
+fn check_auth(
+    headers: &HeaderMap,
+    arg_token: Option<&Value>,
+    bot_token: &str,
+) -> Result<(), ApiError> {
+    let header_token = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or_default().trim());
+    let token = match header_token {
+        Some(value) => {
+            let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+            if !scheme.eq_ignore_ascii_case("bearer") {
+                return Err(ApiError::from("invalid_auth"));
+            }
+            token.trim().to_owned()
+        }
+        None => match arg_token {
+            Some(Value::String(t)) if !t.is_empty() => t.clone(),
+            _ => return Err(ApiError::from("not_authed")),
+        },
+    };
+    if token.is_empty() {
+        return Err(ApiError::from("not_authed"));
+    }
+    if token == bot_token {
+        Ok(())
+    } else {
+        Err(ApiError::from("invalid_auth"))
+    }
+}
+
+/// Decodes a call's arguments into one JSON object, wherever they came from: the query string
+/// (GET, and also accepted on POST as Slack does), then the body, JSON or form-encoded, whose
+/// fields win over the query's. Form and query values stay strings, except the fields in
+/// [`JSON_FIELDS`], which are parsed when they hold JSON.
+pub(crate) fn decode_args(
+    method: &Method,
+    query: Option<&str>,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Args, ApiError> {
+    let mut args = Map::new();
+    if let Some(query) = query {
+        args.extend(decode_form(query.as_bytes())?);
+    }
+    if *method == Method::GET || body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(args);
+    }
+    let mime = content_type
+        .and_then(|ct| ct.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    match mime.as_str() {
+        "application/json" => match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(fields)) => args.extend(fields),
+            _ => return Err(ApiError::from("invalid_json")),
+        },
+        // Slack reads bodies without a content type as a form too.
+        "application/x-www-form-urlencoded" | "" => args.extend(decode_form(body)?),
+        _ => return Err(ApiError::from("invalid_form_data")),
+    }
+    Ok(args)
+}
+
+fn decode_form(raw: &[u8]) -> Result<Args, ApiError> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(raw).map_err(|_| ApiError::from("invalid_form_data"))?;
+    let mut args = Map::new();
+    for (key, value) in pairs {
+        let parsed = if JSON_FIELDS.contains(&key.as_str()) {
+            let trimmed = value.trim_start();
+            if trimmed.starts_with('[') || trimmed.starts_with('{') {
+                serde_json::from_str(&value).unwrap_or(Value::String(value))
+            } else {
+                Value::String(value)
+            }
+        } else {
+            Value::String(value)
+        };
+        args.insert(key, parsed);
+    }
+    Ok(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(method: Method, query: Option<&str>, ct: Option<&str>, body: &str) -> Args {
+        decode_args(&method, query, ct, body.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn get_arguments_come_from_the_query() {
+        let args = decode(
+            Method::GET,
+            Some("channel=C1&limit=5&x=a%20b"),
+            None,
+            "ignored=1",
+        );
+        assert_eq!(
+            Value::Object(args),
+            json!({"channel": "C1", "limit": "5", "x": "a b"})
+        );
+    }
+
+    #[test]
+    fn json_bodies_keep_their_types_and_accept_a_charset() {
+        let args = decode(
+            Method::POST,
+            None,
+            Some("application/json; charset=utf-8"),
+            r#"{"channel":"C1","blocks":[{"type":"divider"}],"unfurl_links":false}"#,
+        );
+        assert_eq!(args["blocks"], json!([{"type": "divider"}]));
+        assert_eq!(args["unfurl_links"], json!(false));
+        assert_eq!(
+            decode_args(&Method::POST, None, Some("application/json"), b"[1]")
+                .unwrap_err()
+                .code,
+            "invalid_json"
+        );
+        assert_eq!(
+            decode_args(&Method::POST, None, Some("application/json"), b"{")
+                .unwrap_err()
+                .code,
+            "invalid_json"
+        );
+    }
+
+    #[test]
+    fn form_bodies_parse_json_fields_only() {
+        let body = "channel=C1&text=%5Bnot+json&blocks=%5B%7B%22type%22%3A%22divider%22%7D%5D&users=U1%2CU2";
+        let args = decode(
+            Method::POST,
+            Some("channel=CQUERY&thread_ts=1.2"),
+            Some("application/x-www-form-urlencoded"),
+            body,
+        );
+        assert_eq!(args["channel"], "C1");
+        assert_eq!(args["thread_ts"], "1.2");
+        assert_eq!(args["text"], "[not json");
+        assert_eq!(args["blocks"], json!([{"type": "divider"}]));
+        assert_eq!(args["users"], "U1,U2");
+        let args = decode(Method::POST, None, None, "users=%5B%22U1%22%5D");
+        assert_eq!(args["users"], json!(["U1"]));
+        assert_eq!(
+            decode_args(
+                &Method::POST,
+                None,
+                Some("multipart/form-data; boundary=x"),
+                b"--x"
+            )
+            .unwrap_err()
+            .code,
+            "invalid_form_data"
+        );
+    }
+
+    #[test]
+    fn auth_accepts_the_bearer_header_or_a_token_argument() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(
+            check_auth(&headers, None, "xoxb-1").unwrap_err().code,
+            "not_authed"
+        );
+        assert!(check_auth(&headers, Some(&json!("xoxb-1")), "xoxb-1").is_ok());
+        assert_eq!(
+            check_auth(&headers, Some(&json!("xoxb-2")), "xoxb-1")
+                .unwrap_err()
+                .code,
+            "invalid_auth"
+        );
+        headers.insert(header::AUTHORIZATION, "Bearer xoxb-1".parse().unwrap());
+        assert!(check_auth(&headers, None, "xoxb-1").is_ok());
+        headers.insert(header::AUTHORIZATION, "Bearer xoxb-2".parse().unwrap());
+        assert_eq!(
+            check_auth(&headers, None, "xoxb-1").unwrap_err().code,
+            "invalid_auth"
+        );
+        headers.insert(header::AUTHORIZATION, "Basic xoxb-1".parse().unwrap());
+        assert_eq!(
+            check_auth(&headers, None, "xoxb-1").unwrap_err().code,
+            "invalid_auth"
+        );
+    }
+
+    #[test]
+    fn rate_limit_burst_comes_before_random_errors_and_runs_out() {
+        let shared = Shared::new("t", Workspace::new("http://x"));
+        *shared.faults() = Faults {
+            error_5xx_ratio: 1.0,
+            rate_limit_burst: 2,
+            retry_after_secs: 3,
+            latency: std::time::Duration::ZERO,
+        };
+        let limited = Fault::RateLimited {
+            retry_after_secs: 3,
+        };
+        assert_eq!(shared.take_fault(), Some(limited));
+        assert_eq!(shared.take_fault(), Some(limited));
+        assert!(matches!(
+            shared.take_fault(),
+            Some(Fault::ServerError(500 | 502 | 503))
+        ));
+        assert_eq!(shared.faults().rate_limit_burst, 0);
+        shared.faults().error_5xx_ratio = 0.0;
+        assert_eq!(shared.take_fault(), None);
+    }
+}

@@ -1,0 +1,512 @@
+//! End-to-end tests over real HTTP: requests are written by hand on a TCP socket, the way any
+//! client's bytes would arrive, so encoding, headers and status codes are checked as sent.
+
+use super::*;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const TOKEN: &str = "xoxb-test-token";
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// One HTTP/1.1 request on a fresh connection (`Connection: close`, so the server ends the
+/// reply by closing).
+async fn send(
+    fake: &FakeSlack,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
+    let mut stream = TcpStream::connect(fake.addr).await.unwrap();
+    let mut request = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        fake.addr,
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+const BEARER: &str = "Bearer xoxb-test-token";
+
+async fn post_json(fake: &FakeSlack, method: &str, body: Value) -> Reply {
+    send(
+        fake,
+        "POST",
+        &format!("/api/{method}"),
+        &[
+            ("Authorization", BEARER),
+            ("Content-Type", "application/json; charset=utf-8"),
+        ],
+        body.to_string().as_bytes(),
+    )
+    .await
+}
+
+async fn post_form(fake: &FakeSlack, method: &str, form: &[(&str, &str)]) -> Reply {
+    let body = serde_urlencoded::to_string(form).unwrap();
+    send(
+        fake,
+        "POST",
+        &format!("/api/{method}"),
+        &[
+            ("Authorization", BEARER),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        body.as_bytes(),
+    )
+    .await
+}
+
+async fn get(fake: &FakeSlack, method: &str, query: &[(&str, &str)]) -> Reply {
+    let query = serde_urlencoded::to_string(query).unwrap();
+    send(
+        fake,
+        "GET",
+        &format!("/api/{method}?{query}"),
+        &[("Authorization", BEARER)],
+        b"",
+    )
+    .await
+}
+
+async fn fake() -> FakeSlack {
+    let fake = FakeSlack::start(TOKEN).await.unwrap();
+    fake.add_user("U1", "alice");
+    fake.add_user("U2", "bob");
+    fake.add_channel("C0GENERAL", "general", &["U1"]);
+    fake
+}
+
+#[tokio::test]
+async fn api_url_points_at_the_server() {
+    let fake = fake().await;
+    assert_eq!(fake.api_url(), format!("http://{}/api", fake.addr));
+    let reply = get(&fake, "auth.test", &[]).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    let body = reply.json();
+    assert_eq!(body["ok"], true);
+    assert_eq!(body["user_id"], "U0BOT");
+}
+
+#[tokio::test]
+async fn auth_failures_answer_200_with_slack_codes() {
+    let fake = fake().await;
+    let missing = send(&fake, "POST", "/api/auth.test", &[], b"").await;
+    assert_eq!(missing.status, 200);
+    assert_eq!(missing.json(), json!({"ok": false, "error": "not_authed"}));
+    let wrong = send(
+        &fake,
+        "POST",
+        "/api/auth.test",
+        &[("Authorization", "Bearer xoxb-wrong")],
+        b"",
+    )
+    .await;
+    assert_eq!(wrong.json()["error"], "invalid_auth");
+    // A token argument works where the header is missing.
+    let form = send(
+        &fake,
+        "POST",
+        "/api/auth.test",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"token=xoxb-test-token",
+    )
+    .await;
+    assert_eq!(form.json()["ok"], true);
+    let unknown = post_json(&fake, "chat.scheduleMessage", json!({})).await;
+    assert_eq!(unknown.json()["error"], "unknown_method");
+    let calls = fake.calls();
+    assert_eq!(calls.len(), 4);
+    assert_eq!(calls[0].error.as_deref(), Some("not_authed"));
+    assert!(calls[2].ok);
+    assert_eq!(calls[2].args, json!({}), "the token is not recorded");
+    assert_eq!(fake.call_count("auth.test"), 1);
+}
+
+#[tokio::test]
+async fn create_name_taken_and_invalid_names() {
+    let fake = fake().await;
+    let reply = post_json(&fake, "conversations.create", json!({"name": "inc-1"})).await;
+    let body = reply.json();
+    assert_eq!(body["ok"], true, "{body}");
+    let id = body["channel"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(fake.channel_by_name("inc-1").unwrap().id, id);
+
+    let taken = post_form(&fake, "conversations.create", &[("name", "inc-1")]).await;
+    assert_eq!(taken.json(), json!({"ok": false, "error": "name_taken"}));
+    let bad = post_form(&fake, "conversations.create", &[("name", "Inc 1")]).await;
+    assert_eq!(bad.json()["error"], "invalid_name_specials");
+    assert_eq!(fake.channels().len(), 2);
+    assert_eq!(fake.call_count("conversations.create"), 1);
+}
+
+#[tokio::test]
+async fn invite_with_csv_and_json_array() {
+    let fake = fake().await;
+    let id = post_json(&fake, "conversations.create", json!({"name": "inc"}))
+        .await
+        .json()["channel"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let csv = post_form(
+        &fake,
+        "conversations.invite",
+        &[("channel", &id), ("users", "U1")],
+    )
+    .await;
+    assert_eq!(csv.json()["ok"], true);
+    let again = post_json(
+        &fake,
+        "conversations.invite",
+        json!({"channel": id, "users": ["U1"]}),
+    )
+    .await;
+    assert_eq!(again.json()["error"], "already_in_channel");
+    let array = post_json(
+        &fake,
+        "conversations.invite",
+        json!({"channel": id, "users": ["U1", "U2"]}),
+    )
+    .await;
+    assert_eq!(array.json()["channel"]["num_members"], 3);
+    assert_eq!(
+        fake.channel(&id).unwrap().members,
+        vec!["U0BOT", "U1", "U2"]
+    );
+}
+
+#[tokio::test]
+async fn post_thread_update_pin_over_every_encoding() {
+    let fake = fake().await;
+    let id = post_json(&fake, "conversations.create", json!({"name": "inc"}))
+        .await
+        .json()["channel"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let blocks = json!([{"type": "section", "block_id": "b",
+                         "text": {"type": "mrkdwn", "text": "*INC-1* declared"},
+                         "accessory": {"type": "button", "action_id": "take_role", "value": "ic",
+                                       "text": {"type": "plain_text", "text": "Take IC"}}}]);
+    // Blocks as JSON text in a form field.
+    let posted = post_form(
+        &fake,
+        "chat.postMessage",
+        &[
+            ("channel", &id),
+            ("text", "INC-1"),
+            ("blocks", &blocks.to_string()),
+        ],
+    )
+    .await
+    .json();
+    assert_eq!(posted["ok"], true, "{posted}");
+    let ts = posted["ts"].as_str().unwrap().to_owned();
+    let reply = post_json(
+        &fake,
+        "chat.postMessage",
+        json!({"channel": id, "text": "update 1", "thread_ts": ts}),
+    )
+    .await
+    .json();
+    assert_eq!(reply["message"]["thread_ts"], ts.as_str());
+    let updated = post_json(
+        &fake,
+        "chat.update",
+        json!({"channel": id, "ts": ts, "text": "INC-1 (P1)"}),
+    )
+    .await
+    .json();
+    assert_eq!(updated["ok"], true);
+    let pinned = post_form(&fake, "pins.add", &[("channel", &id), ("timestamp", &ts)]).await;
+    assert_eq!(pinned.json(), json!({"ok": true}));
+
+    // Reads over GET with a query string.
+    let info = get(&fake, "conversations.info", &[("channel", &id)])
+        .await
+        .json();
+    assert_eq!(info["channel"]["name"], "inc");
+    let link = get(
+        &fake,
+        "chat.getPermalink",
+        &[("channel", &id), ("message_ts", &ts)],
+    )
+    .await
+    .json();
+    assert!(link["permalink"]
+        .as_str()
+        .unwrap()
+        .ends_with(&ts.replace('.', "")));
+
+    let messages = fake.messages(&id);
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[0].text, "INC-1 (P1)");
+    assert_eq!(messages[0].edits, 1);
+    assert_eq!(messages[0].blocks, blocks);
+    assert_eq!(messages[0].buttons()[0].action_id, "take_role");
+    assert!(messages[0].plain_text().contains("*INC-1* declared"));
+    assert_eq!(messages[1].thread_ts.as_deref(), Some(ts.as_str()));
+    assert_eq!(fake.channel(&id).unwrap().pins, vec![ts]);
+    let transcript = fake.transcript(&id);
+    assert!(
+        transcript.starts_with("warroom (edited): INC-1 (P1)"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("    ↳ warroom: update 1"),
+        "{transcript}"
+    );
+}
+
+#[tokio::test]
+async fn ephemeral_checks_membership() {
+    let fake = fake().await;
+    let ok = post_json(
+        &fake,
+        "chat.postEphemeral",
+        json!({"channel": "C0GENERAL", "user": "U1", "text": "psst"}),
+    )
+    .await
+    .json();
+    assert_eq!(ok["ok"], true);
+    assert!(ok["message_ts"].is_string());
+    let not_member = post_json(
+        &fake,
+        "chat.postEphemeral",
+        json!({"channel": "C0GENERAL", "user": "U2", "text": "psst"}),
+    )
+    .await;
+    assert_eq!(not_member.json()["error"], "user_not_in_channel");
+    assert_eq!(fake.ephemerals().len(), 1);
+}
+
+#[tokio::test]
+async fn views_open_trigger_is_single_use() {
+    let fake = fake().await;
+    let view = json!({"type": "modal", "title": {"type": "plain_text", "text": "Declare"},
+                      "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}]});
+    let first = post_json(
+        &fake,
+        "views.open",
+        json!({"trigger_id": "123.456.abc", "view": view}),
+    )
+    .await
+    .json();
+    assert_eq!(first["ok"], true, "{first}");
+    assert_eq!(first["view"]["title"]["text"], "Declare");
+    let second = post_form(
+        &fake,
+        "views.open",
+        &[("trigger_id", "123.456.abc"), ("view", &view.to_string())],
+    )
+    .await;
+    assert_eq!(second.json()["error"], "exchanged_trigger_id");
+    let views = fake.views();
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].view, view);
+}
+
+#[tokio::test]
+async fn rate_limit_burst_answers_429_with_retry_after_and_changes_nothing() {
+    let fake = fake().await;
+    fake.set_faults(Faults {
+        rate_limit_burst: 2,
+        retry_after_secs: 7,
+        ..Faults::default()
+    });
+    for _ in 0..2 {
+        let reply = post_json(&fake, "conversations.create", json!({"name": "inc"})).await;
+        assert_eq!(reply.status, 429);
+        assert_eq!(reply.header("retry-after"), Some("7"));
+        assert_eq!(reply.json(), json!({"ok": false, "error": "ratelimited"}));
+    }
+    assert!(fake.channel_by_name("inc").is_none());
+    assert_eq!(fake.faults().rate_limit_burst, 0);
+    let reply = post_json(&fake, "conversations.create", json!({"name": "inc"})).await;
+    assert_eq!(reply.status, 200);
+    assert!(fake.channel_by_name("inc").is_some());
+    let statuses: Vec<u16> = fake.calls().iter().map(|c| c.http_status).collect();
+    assert_eq!(statuses, vec![429, 429, 200]);
+    assert_eq!(fake.calls()[0].args, json!({"name": "inc"}));
+    assert_eq!(fake.call_count("conversations.create"), 1);
+}
+
+#[tokio::test]
+async fn every_call_fails_with_5xx_at_ratio_one() {
+    let fake = fake().await;
+    fake.set_faults(Faults {
+        error_5xx_ratio: 1.0,
+        ..Faults::default()
+    });
+    for _ in 0..5 {
+        let reply = post_json(
+            &fake,
+            "chat.postMessage",
+            json!({"channel": "C0GENERAL", "text": "x"}),
+        )
+        .await;
+        assert!(matches!(reply.status, 500 | 502 | 503), "{}", reply.status);
+        assert!(reply.json().is_null(), "5xx bodies are not Slack JSON");
+    }
+    assert!(fake.messages("C0GENERAL").is_empty());
+    assert_eq!(fake.calls().len(), 5);
+    assert!(fake
+        .calls()
+        .iter()
+        .all(|c| !c.ok && c.error.as_deref().is_some_and(|e| e.starts_with("http_5"))));
+    assert_eq!(fake.call_count("chat.postMessage"), 0);
+}
+
+#[tokio::test]
+async fn latency_delays_every_answer() {
+    let fake = fake().await;
+    fake.set_faults(Faults {
+        latency: Duration::from_millis(150),
+        ..Faults::default()
+    });
+    let started = Instant::now();
+    let reply = get(&fake, "auth.test", &[]).await;
+    assert_eq!(reply.status, 200);
+    assert!(started.elapsed() >= Duration::from_millis(150));
+}
+
+#[tokio::test]
+async fn file_upload_round_trip() {
+    let fake = fake().await;
+    let id = post_json(&fake, "conversations.create", json!({"name": "inc"}))
+        .await
+        .json()["channel"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let url = get(
+        &fake,
+        "files.getUploadURLExternal",
+        &[("filename", "pm.md"), ("length", "9")],
+    )
+    .await
+    .json();
+    let upload_url = url["upload_url"].as_str().unwrap();
+    let path = upload_url.split_once(&fake.addr.to_string()).unwrap().1;
+    let uploaded = send(
+        &fake,
+        "POST",
+        path,
+        &[("Content-Type", "text/markdown")],
+        b"# Summary",
+    )
+    .await;
+    assert_eq!(uploaded.status, 200);
+    assert_eq!(uploaded.body, "OK - 9");
+    assert!(uploaded
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/plain"));
+    let done = post_json(
+        &fake,
+        "files.completeUploadExternal",
+        json!({"files": [{"id": url["file_id"], "title": "Post-mortem"}],
+               "channel_id": id, "initial_comment": "Draft"}),
+    )
+    .await
+    .json();
+    assert_eq!(done["ok"], true, "{done}");
+    let messages = fake.messages(&id);
+    assert_eq!(messages[0].text, "Draft");
+    assert_eq!(messages[0].files[0].content, "# Summary");
+}
+
+#[tokio::test]
+async fn wait_until_sees_changes_made_by_other_tasks() {
+    let fake = fake().await;
+    let poster = fake.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        post_json(
+            &poster,
+            "chat.postMessage",
+            json!({"channel": "C0GENERAL", "text": "later"}),
+        )
+        .await;
+    });
+    assert!(
+        fake.wait_until(Duration::from_secs(5), |f| !f
+            .messages("C0GENERAL")
+            .is_empty())
+            .await
+    );
+    assert!(
+        !fake
+            .wait_until(Duration::from_millis(30), |f| f.messages("C0GENERAL").len()
+                > 1)
+            .await
+    );
+}
+
+#[tokio::test]
+async fn human_messages_can_be_seeded() {
+    let fake = fake().await;
+    let ts = fake
+        .post_user_message("C0GENERAL", "U1", "db is down", None)
+        .unwrap();
+    assert!(fake.post_user_message("C404", "U1", "x", None).is_none());
+    let reply = post_json(
+        &fake,
+        "chat.update",
+        json!({"channel": "C0GENERAL", "ts": ts, "text": "mine now"}),
+    )
+    .await;
+    assert_eq!(reply.json()["error"], "cant_update_message");
+    assert!(fake.transcript("C0GENERAL").contains("alice: db is down"));
+}

@@ -1,0 +1,228 @@
+//! `POST /slack/commands`: `/incident …` parsed by the grammar and dispatched. The
+//! answer is the HTTP response itself (ephemeral), so no Slack call is needed for it.
+
+use super::{bad_request, ephemeral, unavailable, AppState};
+use crate::incident::decide::{Action, DeclareRequest, UpdateFields};
+use crate::incident::grammar::{self, SlashCommand};
+use crate::incident::model::Incident;
+use crate::incident::Effect;
+use crate::service::{Service, ServiceError};
+use crate::slack::blocks;
+use crate::slack::payload::{parse_slash_command, SlashCommandForm};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+
+pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
+    let form = match parse_slash_command(&body) {
+        Ok(f) => f,
+        Err(e) => return bad_request(e),
+    };
+    let service = &state.service;
+    let command = match grammar::parse(&form.text) {
+        Ok(c) => c,
+        Err(e) => {
+            service.metrics.inc("warroom_commands_total", "command=\"invalid\"");
+            return ephemeral(e.0);
+        }
+    };
+    service.metrics.inc(
+        "warroom_commands_total",
+        &format!("command=\"{}\"", command_name(&command)),
+    );
+    match dispatch(service, &form, command).await {
+        Ok(response) => response,
+        Err(e) => unavailable(e),
+    }
+}
+
+fn command_name(c: &SlashCommand) -> &'static str {
+    match c {
+        SlashCommand::OpenDeclareModal => "declare_modal",
+        SlashCommand::Declare { .. } => "declare",
+        SlashCommand::List => "list",
+        SlashCommand::Help => "help",
+        SlashCommand::Status(_) => "status",
+        SlashCommand::Severity(_) => "severity",
+        SlashCommand::Role { .. } => "role",
+        SlashCommand::Roles => "roles",
+        SlashCommand::OpenUpdateModal => "update_modal",
+        SlashCommand::Update(_) => "update",
+        SlashCommand::Note(_) => "note",
+        SlashCommand::Timeline => "timeline",
+        SlashCommand::Action { .. } => "action",
+        SlashCommand::Actions => "actions",
+        SlashCommand::Resolve(_) => "resolve",
+        SlashCommand::Close => "close",
+        SlashCommand::Postmortem => "postmortem",
+        SlashCommand::Escalate(_) => "escalate",
+        SlashCommand::Stats(_) => "stats",
+    }
+}
+
+/// Empty 200: Slack shows nothing more (the effects speak in the channel).
+fn silent() -> Response {
+    "".into_response()
+}
+
+async fn dispatch(
+    service: &Service,
+    form: &SlashCommandForm,
+    command: SlashCommand,
+) -> Result<Response, ServiceError> {
+    let user = form.user_id.as_str();
+    if !command.needs_incident_channel() {
+        return Ok(match command {
+            SlashCommand::OpenDeclareModal => {
+                let view = blocks::declare_modal(&service.policy, &form.channel_id);
+                match service.open_view(&form.trigger_id, view).await {
+                    Ok(()) => silent(),
+                    Err(why) => ephemeral(format!(
+                        "{why} You can declare directly: `/incident declare <{}> <title>`",
+                        crate::incident::decide::severity_list(&service.policy)
+                    )),
+                }
+            }
+            SlashCommand::Declare {
+                private,
+                severity,
+                title,
+            } => {
+                let req = DeclareRequest {
+                    title: grammar::normalize_mentions(&title),
+                    severity,
+                    private,
+                    reporter: user.to_string(),
+                    origin_channel: form.channel_id.clone(),
+                    description: String::new(),
+                    service: String::new(),
+                    impact: String::new(),
+                };
+                match service.declare(req).await? {
+                    Ok(inc) => ephemeral(format!(
+                        ":rotating_light: Declared *{}* — {} ({}). Opening its channel now; I'll link it here in a moment.",
+                        inc.id, inc.title, inc.severity
+                    )),
+                    Err(refusal) => ephemeral(refusal.0),
+                }
+            }
+            SlashCommand::List => ephemeral(service.list_text(user).await?),
+            SlashCommand::Help => ephemeral(blocks::help_text(&service.policy)),
+            SlashCommand::Stats(_) => ephemeral(
+                "`stats` is not available in this version of warroom yet. `/incident list` shows what is open.",
+            ),
+            _ => silent(),
+        });
+    }
+    let Some(inc) = service.store.incident_by_channel(&form.channel_id).await? else {
+        let verb = form.text.split_whitespace().next().unwrap_or("");
+        return Ok(ephemeral(format!(
+            "`/incident {verb}` works only in an incident's channel. Run it in the channel warroom created for the incident (`/incident list` shows them)."
+        )));
+    };
+    let incident_id = inc.id.as_str();
+    let act = |action: Action| async move {
+        Ok::<_, ServiceError>(match service.act(incident_id, user, action).await? {
+            Ok(Some(reply)) => ephemeral(reply),
+            Ok(None) => silent(),
+            Err(refusal) => ephemeral(refusal.0),
+        })
+    };
+    match command {
+        SlashCommand::Status(status) => act(Action::SetStatus(status)).await,
+        SlashCommand::Severity(sev) => act(Action::SetSeverity(sev)).await,
+        SlashCommand::Role { role, user: who } => {
+            act(Action::AssignRole { role, user: who }).await
+        }
+        SlashCommand::Roles => {
+            let mut board = vec![serde_json::json!({"type": "section", "text": {"type": "mrkdwn",
+                "text": format!("*Roles of {}*", inc.id)}})];
+            board.extend(blocks::role_board(&service.policy, &inc));
+            service
+                .send(
+                    &inc.id,
+                    &[Effect::Post {
+                        text: format!("Roles of {}", inc.id),
+                        blocks: Some(serde_json::Value::Array(board)),
+                    }],
+                )
+                .await?;
+            Ok(silent())
+        }
+        SlashCommand::OpenUpdateModal => Ok(ephemeral_or_silent(
+            open_update_modal(service, &inc, user, &form.trigger_id).await,
+        )),
+        SlashCommand::Update(text) => {
+            act(Action::PostUpdate(UpdateFields {
+                summary: grammar::normalize_mentions(&text),
+                ..UpdateFields::default()
+            }))
+            .await
+        }
+        SlashCommand::Note(text) => act(Action::Note(grammar::normalize_mentions(&text))).await,
+        SlashCommand::Timeline => Ok(ephemeral(service.timeline_text(&inc).await?)),
+        SlashCommand::Resolve(Some(summary)) => {
+            act(Action::Resolve {
+                summary: grammar::normalize_mentions(&summary),
+            })
+            .await
+        }
+        SlashCommand::Resolve(None) => Ok(ephemeral_or_silent(
+            open_resolve_modal(service, &inc, user, &form.trigger_id).await,
+        )),
+        SlashCommand::Close => act(Action::Close).await,
+        SlashCommand::Escalate(reason) => act(Action::Escalate { reason }).await,
+        SlashCommand::Action { .. } | SlashCommand::Actions | SlashCommand::Postmortem => {
+            Ok(ephemeral(
+                "Action items and post-mortems are not available in this version of warroom yet; use `/incident note` to record it on the timeline.",
+            ))
+        }
+        _ => Ok(silent()),
+    }
+}
+
+/// Opens the update modal; `Some(reason)` when it can't (refused, or Slack failed).
+pub(super) async fn open_update_modal(
+    service: &Service,
+    inc: &Incident,
+    user: &str,
+    trigger_id: &str,
+) -> Option<String> {
+    if let Some(refusal) = service
+        .precheck(inc, user, &Action::PostUpdate(UpdateFields::default()))
+        .await
+    {
+        return Some(refusal.0);
+    }
+    match service.open_view(trigger_id, blocks::update_modal(inc)).await {
+        Ok(()) => None,
+        Err(why) => Some(format!(
+            "{why} Post a short update with `/incident update <text>`."
+        )),
+    }
+}
+
+/// Opens the resolve modal; `Some(reason)` when it can't.
+pub(super) async fn open_resolve_modal(
+    service: &Service,
+    inc: &Incident,
+    user: &str,
+    trigger_id: &str,
+) -> Option<String> {
+    if let Some(refusal) = service
+        .precheck(inc, user, &Action::Resolve { summary: String::new() })
+        .await
+    {
+        return Some(refusal.0);
+    }
+    match service.open_view(trigger_id, blocks::resolve_modal(inc)).await {
+        Ok(()) => None,
+        Err(why) => Some(format!(
+            "{why} Resolve with `/incident resolve <summary>`."
+        )),
+    }
+}
+
+fn ephemeral_or_silent(message: Option<String>) -> Response {
+    message.map(ephemeral).unwrap_or_else(silent)
+}

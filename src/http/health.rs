@@ -1,0 +1,56 @@
+//! `/healthz` (the process answers), `/readyz` (the database answers), `/metrics`.
+
+use super::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+pub async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.service.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready\n").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n").into_response()
+        }
+    }
+}
+
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let service = &state.service;
+    let mut gauges: Vec<(&str, &str, String, f64)> = Vec::new();
+    if let Ok(depth) = service.store.outbox_depth().await {
+        gauges.push((
+            "warroom_outbox_depth",
+            "Effects waiting for delivery to Slack",
+            String::new(),
+            depth as f64,
+        ));
+    }
+    if let Ok(open) = service.store.open_incidents().await {
+        for sev in &service.policy.severities {
+            let n = open.iter().filter(|i| i.severity == sev.name).count();
+            gauges.push((
+                "warroom_open_incidents",
+                "Open incidents by severity",
+                format!("severity=\"{}\"", sev.name),
+                n as f64,
+            ));
+        }
+    }
+    let gauges: Vec<(&str, &str, &str, f64)> = gauges
+        .iter()
+        .map(|(n, h, l, v)| (*n, *h, l.as_str(), *v))
+        .collect();
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        service.metrics.render(&gauges),
+    )
+        .into_response()
+}

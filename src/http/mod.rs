@@ -1,0 +1,83 @@
+//! The HTTP surface: Slack's three signed routes, health, readiness and metrics.
+
+mod commands;
+mod events;
+mod health;
+mod interactions;
+mod verify_layer;
+
+use crate::service::Service;
+use crate::slack::verify::Verifier;
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use std::time::Instant;
+
+/// Slack payloads larger than this are refused with 413 before verification.
+pub const MAX_BODY: usize = 256 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub service: Service,
+    pub verifier: Verifier,
+}
+
+pub fn router(state: AppState) -> Router {
+    let slack = Router::new()
+        .route("/slack/commands", post(commands::handle))
+        .route("/slack/interactions", post(interactions::handle))
+        .route("/slack/events", post(events::handle))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            verify_layer::verify_slack_signature,
+        ));
+    Router::new()
+        .merge(slack)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .layer(middleware::from_fn_with_state(state.clone(), record_metrics))
+        .with_state(state)
+}
+
+/// Counts every request by route and status, and observes its latency.
+async fn record_metrics(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let started = Instant::now();
+    let response = next.run(req).await;
+    state.service.metrics.observe_request(
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
+}
+
+/// An ephemeral answer to a slash command or interaction.
+pub(crate) fn ephemeral(text: impl Into<String>) -> Response {
+    axum::Json(serde_json::json!({"response_type": "ephemeral", "text": text.into()})).into_response()
+}
+
+use axum::response::IntoResponse;
+
+/// A 400 with a one-line reason: verified, but not something we can parse.
+pub(crate) fn bad_request(reason: impl std::fmt::Display) -> Response {
+    let line = reason.to_string().lines().next().unwrap_or("").to_string();
+    (axum::http::StatusCode::BAD_REQUEST, format!("bad request: {line}\n")).into_response()
+}
+
+/// A 500 for storage failures; Slack shows the user a generic error and may retry.
+pub(crate) fn unavailable(err: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %err, "request failed");
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "warroom could not record that; please try again\n",
+    )
+        .into_response()
+}

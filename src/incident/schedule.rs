@@ -1,0 +1,53 @@
+//! Due times of an incident, derived from its severity's policy. The scheduler only
+//! reads these; everything that moves them happens here, in the domain.
+
+use super::model::{Incident, Schedule};
+use crate::policy::Severity;
+
+pub(crate) fn ms(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 4)
+}
+
+/// Starts every clock of `sev` from `now`: at declaration and when the severity changes
+/// ("cadence and targets follow the new severity from now").
+pub fn rebase(inc: &mut Incident, sev: &Severity, now: i64) {
+    let open = inc.status.is_open();
+    let s = &mut inc.schedule;
+    s.severity_since = now;
+    s.next_update_due_at = sev.update_every.filter(|_| open).map(|d| now + ms(d));
+    s.next_nag_at = match (sev.respond_within, inc.roles.contains_key(super::model::IC_ROLE)) {
+        (Some(d), false) if open => Some(now + ms(d)),
+        _ => None,
+    };
+    s.target_warn_at = sev
+        .resolve_within
+        .filter(|_| open)
+        .map(|d| now + ms(d) * 8 / 10);
+    s.target_breach_at = sev.resolve_within.filter(|_| open).map(|d| now + ms(d));
+    s.escalate_at = sev
+        .escalate_after
+        .filter(|_| open && sev.escalate_to.is_some() && !s.escalations.iter().any(|c| c == "timer"))
+        .map(|d| now + ms(d));
+    s.ignored_reminders = 0;
+}
+
+/// An update was posted: the cadence restarts and the ignored-reminder streak ends.
+pub fn on_update(inc: &mut Incident, sev: &Severity, now: i64) {
+    let open = inc.status.is_open();
+    inc.schedule.next_update_due_at = sev.update_every.filter(|_| open).map(|d| now + ms(d));
+    inc.schedule.ignored_reminders = 0;
+}
+
+/// Resolved or closed: nothing more is due.
+pub fn stop(s: &mut Schedule) {
+    s.next_update_due_at = None;
+    s.next_nag_at = None;
+    s.target_warn_at = None;
+    s.target_breach_at = None;
+    s.escalate_at = None;
+}
+
+/// How often the no-IC nag repeats: the update cadence, else the response window.
+pub fn nag_interval(sev: &Severity) -> Option<std::time::Duration> {
+    sev.update_every.or(sev.respond_within)
+}

@@ -1,0 +1,21 @@
+//! warroom — runs incidents in Slack.
+//!
+//! Data path: verified request → parsed command → `incident::decide` (pure) → one
+//! database transaction (state + timeline + outbox) → acknowledgement → delivery to Slack
+//! by the outbox worker. The scheduler turns due times into commands on the same path.
+
+pub mod app;
+pub mod clock;
+pub mod deliver;
+#[cfg(feature = "emulator")]
+pub mod emulator;
+pub mod http;
+pub mod incident;
+pub mod metrics;
+pub mod outbox;
+pub mod policy;
+pub mod scheduler;
+pub mod service;
+pub mod settings;
+pub mod slack;
+pub mod store;

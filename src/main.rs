@@ -1,0 +1,114 @@
+//! The `warroom` binary: `serve` (default), `migrate`, `check-config`.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use warroom::settings::Settings;
+
+#[derive(Parser)]
+#[command(name = "warroom", version, about = "Runs incidents in Slack")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Validate the environment and the policy file, then exit.
+    CheckConfig,
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .json()
+        .with_current_span(true)
+        .init();
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            init_logging();
+            serve().await
+        }
+        Command::Migrate => {
+            init_logging();
+            migrate().await
+        }
+        Command::CheckConfig => check_config(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("warroom: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve() -> anyhow::Result<()> {
+    let settings = Settings::from_env(true)?;
+    let policy = settings.load_policy()?;
+    let app = warroom::app::start(warroom::app::Options {
+        settings,
+        policy,
+        clock: warroom::clock::Clock::system(),
+        scheduler: true,
+    })
+    .await?;
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing in-flight requests and deliveries");
+    app.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
+
+async fn migrate() -> anyhow::Result<()> {
+    let settings = Settings::from_env(false)?;
+    let store = warroom::store::Store::connect(&settings.database_url).await?;
+    store.migrate().await.context("migrating")?;
+    println!("migrations applied to {}", warroom::store::redact(&settings.database_url));
+    Ok(())
+}
+
+fn check_config() -> anyhow::Result<()> {
+    let settings = Settings::from_env(true)?;
+    let policy = settings.load_policy()?;
+    println!(
+        "config ok: {} severities ({}), {} roles, announce channel {}",
+        policy.severities.len(),
+        policy.severities.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
+        policy.roles.len(),
+        policy.announce_channel.as_deref().unwrap_or("none")
+    );
+    Ok(())
+}

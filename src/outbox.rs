@@ -1,0 +1,179 @@
+//! The delivery worker: claims effects from the outbox, delivers them through the Slack
+//! Web API, and records the outcome. 429s wait `Retry-After`; timeouts and 5xx back off
+//! exponentially (capped); permanent errors are recorded, counted and surfaced in the
+//! incident channel. Several tasks deliver different lanes concurrently; one lane (one
+//! incident) is always delivered in order.
+
+use crate::clock::Clock;
+use crate::deliver::{Deliverer, Delivery};
+use crate::incident::Effect;
+use crate::metrics::Metrics;
+use crate::policy::Policy;
+use crate::slack::client::{CallError, SharedApi};
+use crate::store::{NewEffect, OutboxRow, Store};
+use rand::Rng;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Notify};
+
+/// How long a claimed effect is ours before another worker may take it over.
+const LEASE: Duration = Duration::from_secs(60);
+/// Longest wait between retries of a transient failure.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// Longest sleep with nothing due: a safety net for effects written by another replica.
+const IDLE_POLL: Duration = Duration::from_secs(2);
+
+#[derive(Clone)]
+pub struct Outbox {
+    pub store: Store,
+    pub api: SharedApi,
+    pub policy: Arc<Policy>,
+    pub clock: Clock,
+    pub metrics: Arc<Metrics>,
+    /// Notified whenever a commit adds effects.
+    pub wake: Arc<Notify>,
+}
+
+/// Delay before retry number `attempts` (1-based): 0.5 s, 1 s, 2 s … capped, ±20 % jitter.
+pub fn backoff(attempts: i64, err: &CallError) -> Duration {
+    if let CallError::RateLimited(after) = err {
+        return after.unwrap_or(Duration::from_secs(1));
+    }
+    let exp = attempts.clamp(1, 20) as u32 - 1;
+    let base = Duration::from_millis(500).saturating_mul(2u32.saturating_pow(exp));
+    let base = base.min(MAX_BACKOFF);
+    let jitter = rand::thread_rng().gen_range(0.8..1.2);
+    base.mul_f64(jitter)
+}
+
+impl Outbox {
+    /// Runs `workers` delivery tasks until `stop` turns true; in-flight deliveries finish.
+    pub async fn run(self, workers: usize, stop: watch::Receiver<bool>) {
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..workers.max(1) {
+            let me = self.clone();
+            let stop = stop.clone();
+            tasks.spawn(async move { me.work(stop).await });
+        }
+        while tasks.join_next().await.is_some() {}
+    }
+
+    async fn work(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            // Register interest before looking, so a wake-up between the claim and the
+            // wait is not lost.
+            let wake = self.wake.clone();
+            let notified = wake.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            match self.deliver_one().await {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox claim failed"),
+            }
+            let sleep = self.idle_sleep().await;
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep(sleep) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+
+    async fn idle_sleep(&self) -> Duration {
+        let now = self.clock.now_ms();
+        match self.store.next_effect_at().await {
+            Ok(Some(t)) if t > now => Duration::from_millis((t - now) as u64).min(IDLE_POLL),
+            Ok(Some(_)) => Duration::from_millis(20),
+            _ => IDLE_POLL,
+        }
+    }
+
+    /// Claims and delivers one effect; false when nothing was deliverable.
+    pub async fn deliver_one(&self) -> Result<bool, crate::store::StoreError> {
+        let now = self.clock.now_ms();
+        let lease_until = now + LEASE.as_millis() as i64;
+        let rows = self.store.claim_effects(now, lease_until, 1).await?;
+        let Some(row) = rows.into_iter().next() else {
+            return Ok(false);
+        };
+        self.deliver(&row).await?;
+        Ok(true)
+    }
+
+    async fn deliver(&self, row: &OutboxRow) -> Result<(), crate::store::StoreError> {
+        let span = tracing::info_span!("deliver", id = row.id, lane = %row.lane, kind = %row.kind, attempt = row.attempts);
+        let _guard = span.enter();
+        let deliverer = Deliverer {
+            store: &self.store,
+            api: self.api.as_ref(),
+            policy: &self.policy,
+        };
+        let outcome = deliverer.deliver(row).await;
+        let now = self.clock.now_ms();
+        match outcome {
+            Delivery::Done(note) => {
+                self.metrics.delivery(&row.kind, "delivered");
+                self.store.effect_done(row.id, now, note.as_deref()).await?;
+            }
+            Delivery::Retry(err) => {
+                let result = if matches!(err, CallError::RateLimited(_)) {
+                    "rate_limited"
+                } else {
+                    "retried"
+                };
+                self.metrics.delivery(&row.kind, result);
+                let wait = backoff(row.attempts, &err);
+                tracing::info!(error = %err, wait_ms = wait.as_millis() as u64, "delivery will be retried");
+                self.store
+                    .effect_retry(row.id, now + wait.as_millis() as i64, &err.to_string())
+                    .await?;
+            }
+            Delivery::Failed(reason) => {
+                self.metrics.delivery(&row.kind, "failed");
+                tracing::warn!(%reason, "delivery failed permanently");
+                self.store.effect_failed(row.id, now, &reason).await?;
+                self.surface_failure(row, &reason, now).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Tells the incident channel that something could not be done, unless the failed
+    /// effect was itself a channel message (no loops) or there is no channel.
+    async fn surface_failure(
+        &self,
+        row: &OutboxRow,
+        reason: &str,
+        now: i64,
+    ) -> Result<(), crate::store::StoreError> {
+        if matches!(row.kind.as_str(), "post" | "create_channel") {
+            return Ok(());
+        }
+        let Some(inc) = self.store.incident(&row.lane).await? else {
+            return Ok(());
+        };
+        if inc.slack.channel_id.is_none() {
+            return Ok(());
+        }
+        let effect = Effect::Post {
+            text: format!(
+                ":warning: warroom could not {} (Slack said `{reason}`). Check the app's scopes and channel membership.",
+                row.kind.replace('_', " ")
+            ),
+            blocks: None,
+        };
+        self.store
+            .enqueue(
+                &[NewEffect {
+                    lane: &row.lane,
+                    effect: &effect,
+                }],
+                now,
+            )
+            .await
+    }
+}

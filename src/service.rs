@@ -1,0 +1,209 @@
+//! The command path shared by every entry point: a slash command, a button, a modal or a
+//! due reminder becomes an action on an incident, decided by the domain and committed
+//! with its effects in one transaction. Nothing here calls Slack except `views.open`,
+//! whose trigger expires in 3 seconds.
+
+use crate::clock::Clock;
+use crate::incident::decide::{self, Action, Ctx, DeclareRequest, Outcome, Refusal};
+use crate::incident::model::Incident;
+use crate::incident::render;
+use crate::incident::Effect;
+use crate::metrics::Metrics;
+use crate::policy::Policy;
+use crate::slack::client::SharedApi;
+use crate::store::{NewEffect, Store, StoreError};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// How long `views.open` may take: Slack's trigger ids live 3 s, and we must answer
+/// the interaction inside Slack's 3 s too.
+const VIEWS_OPEN_TIMEOUT: Duration = Duration::from_millis(2500);
+/// Decisions retried after losing a race with a concurrent change to the same incident.
+const CONFLICT_RETRIES: usize = 8;
+
+/// The shared state of a running warroom.
+#[derive(Clone)]
+pub struct Service {
+    pub store: Store,
+    pub policy: Arc<Policy>,
+    pub clock: Clock,
+    pub api: SharedApi,
+    pub metrics: Arc<Metrics>,
+    /// Wakes the delivery worker after a commit.
+    pub outbox_wake: Arc<Notify>,
+    /// Wakes the scheduler after a commit that may have moved a due time.
+    pub scheduler_wake: Arc<Notify>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the incident kept changing under us; try again")]
+    Contended,
+}
+
+/// The result of an action: done (with an optional answer) or refused (with the reason).
+pub type Answer = Result<Option<String>, Refusal>;
+
+impl Service {
+    fn ctx<'a>(&'a self, actor: &'a str, now: i64) -> Ctx<'a> {
+        Ctx {
+            policy: &self.policy,
+            now,
+            actor,
+        }
+    }
+
+    fn committed(&self) {
+        self.outbox_wake.notify_waiters();
+        self.scheduler_wake.notify_waiters();
+    }
+
+    /// Declares an incident; returns it as recorded, or the refusal.
+    pub async fn declare(
+        &self,
+        req: DeclareRequest,
+    ) -> Result<Result<Incident, Refusal>, ServiceError> {
+        let now = self.clock.now_ms();
+        let day = crate::clock::from_ms(now).format("%Y-%m-%d").to_string();
+        let actor = req.reporter.clone();
+        let ctx = self.ctx(&actor, now);
+        // Validate before allocating an id, so a refusal leaves no gap in the sequence.
+        if self.policy.severity(&req.severity).is_none() {
+            return Ok(Err(Refusal(format!(
+                "Unknown severity `{}`. Choose one of: {}.",
+                req.severity,
+                decide::severity_list(&self.policy)
+            ))));
+        }
+        let outcome = self
+            .store
+            .declare(&day, now, |id| decide::declare(id, req, &ctx))
+            .await?;
+        if outcome.is_ok() {
+            self.metrics.inc("warroom_incidents_declared_total", "");
+            self.committed();
+        }
+        Ok(outcome.map(|o| o.incident))
+    }
+
+    /// Applies `action` by `actor` to incident `id`, retrying on concurrent changes.
+    pub async fn act(&self, id: &str, actor: &str, action: Action) -> Result<Answer, ServiceError> {
+        for _ in 0..CONFLICT_RETRIES {
+            let Some(incident) = self.store.incident(id).await? else {
+                return Ok(Err(Refusal(format!("There is no incident {id}."))));
+            };
+            let now = self.clock.now_ms();
+            let outcome: Outcome = match decide::decide(&incident, &action, &self.ctx(actor, now)) {
+                Ok(o) => o,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            match self.store.commit(&outcome, now).await? {
+                Ok(()) => {
+                    self.committed();
+                    return Ok(Ok(outcome.reply));
+                }
+                Err(_conflict) => continue,
+            }
+        }
+        Err(ServiceError::Contended)
+    }
+
+    /// Would `action` be refused? Used before opening a modal whose submission would be.
+    pub async fn precheck(&self, inc: &Incident, actor: &str, action: &Action) -> Option<Refusal> {
+        let now = self.clock.now_ms();
+        decide::decide(inc, action, &self.ctx(actor, now)).err()
+    }
+
+    /// Queues effects that change no state (answers to clicks).
+    pub async fn send(&self, lane: &str, effects: &[Effect]) -> Result<(), ServiceError> {
+        let rows: Vec<NewEffect> = effects
+            .iter()
+            .map(|effect| NewEffect { lane, effect })
+            .collect();
+        self.store.enqueue(&rows, self.clock.now_ms()).await?;
+        self.outbox_wake.notify_waiters();
+        Ok(())
+    }
+
+    /// Opens a modal inline; the error is phrased for the user.
+    pub async fn open_view(&self, trigger_id: &str, view: Value) -> Result<(), String> {
+        if trigger_id.is_empty() {
+            return Err("Slack sent no trigger to open the form with.".into());
+        }
+        let call = self
+            .api
+            .call("views.open", json!({"trigger_id": trigger_id, "view": view}));
+        match tokio::time::timeout(VIEWS_OPEN_TIMEOUT, call).await {
+            Ok(Ok(_)) => {
+                self.metrics.inc("warroom_views_opened_total", "");
+                Ok(())
+            }
+            Ok(Err(e)) => Err(format!("Slack would not open the form ({}).", e.code())),
+            Err(_) => Err("Slack took too long to open the form.".into()),
+        }
+    }
+
+    /// `/incident list`: open incidents, private ones only for those involved.
+    pub async fn list_text(&self, user: &str) -> Result<String, ServiceError> {
+        let now = self.clock.now_ms();
+        let incidents = self.store.open_incidents().await?;
+        let visible: Vec<&Incident> = incidents
+            .iter()
+            .filter(|i| !i.private || i.involves(user))
+            .collect();
+        if visible.is_empty() {
+            return Ok(":sunny: No open incidents.".into());
+        }
+        let mut text = format!("*Open incidents ({})*", visible.len());
+        for inc in visible {
+            let sev = self
+                .policy
+                .severity(&inc.severity)
+                .map(|s| s.display())
+                .unwrap_or_else(|| inc.severity.clone());
+            let ic = inc
+                .ic()
+                .map(|u| format!("<@{u}>"))
+                .unwrap_or_else(|| "no IC".into());
+            let channel = inc
+                .slack
+                .channel_id
+                .as_deref()
+                .map(|c| format!("<#{c}>"))
+                .unwrap_or_else(|| "channel pending".into());
+            let lock = if inc.private { " :lock:" } else { "" };
+            text.push_str(&format!(
+                "\n• *{}*{lock} {} — {} · {} · IC {ic} · {} old · {channel}",
+                inc.id,
+                inc.title,
+                sev,
+                inc.status.title(),
+                render::duration_between(inc.declared_at, now)
+            ));
+        }
+        Ok(text)
+    }
+
+    /// `/incident timeline`: every entry, in UTC, with its actor.
+    pub async fn timeline_text(&self, inc: &Incident) -> Result<String, ServiceError> {
+        let entries = self.store.timeline(&inc.id).await?;
+        let mut text = format!("*Timeline of {}* (UTC)", inc.id);
+        for e in entries {
+            let actor = if e.actor == decide::SYSTEM_ACTOR {
+                "warroom".to_string()
+            } else {
+                format!("<@{}>", e.actor)
+            };
+            text.push_str(&format!(
+                "\n`{}` {actor} — {}",
+                render::datetime(e.at),
+                e.text
+            ));
+        }
+        Ok(text)
+    }
+}

@@ -1,0 +1,271 @@
+//! Block Kit for what the app shows: the incident card with its role board, the
+//! announcement, the topic line and the modals. Views are `serde_json::Value`s: the
+//! emulator validates their shape in tests the same way Slack does.
+
+use super::ids;
+use crate::incident::model::{Incident, Status};
+use crate::incident::render::{datetime, hhmm};
+use crate::policy::{Policy, Severity};
+use serde_json::{json, Value};
+
+fn plain(text: &str) -> Value {
+    json!({"type": "plain_text", "text": text, "emoji": true})
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut t: String = text.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn severity_display(policy: &Policy, inc: &Incident) -> String {
+    policy
+        .severity(&inc.severity)
+        .map(Severity::display)
+        .unwrap_or_else(|| inc.severity.clone())
+}
+
+fn holder_text(inc: &Incident, role: &str) -> String {
+    inc.holder(role)
+        .map(|u| format!("<@{u}>"))
+        .unwrap_or_else(|| "unassigned".into())
+}
+
+/// `{id} | {sev} {label} | {Status} | IC: {name or unassigned}` (SPEC §4).
+pub fn topic(policy: &Policy, inc: &Incident) -> String {
+    truncate(
+        &format!(
+            "{} | {} | {} | IC: {}",
+            inc.id,
+            severity_display(policy, inc),
+            inc.status.title(),
+            holder_text(inc, crate::incident::model::IC_ROLE)
+        ),
+        250,
+    )
+}
+
+/// The fallback text of the card (notifications, search).
+pub fn card_text(inc: &Incident) -> String {
+    format!("{}: {}", inc.id, inc.title)
+}
+
+/// The pinned incident card: facts, role board, and the next things to do.
+pub fn card(policy: &Policy, inc: &Incident) -> Value {
+    let next_due = match inc.schedule.next_update_due_at {
+        Some(t) if inc.status.is_open() => hhmm(t),
+        _ => "—".to_string(),
+    };
+    let mut blocks = vec![
+        json!({"type": "header", "text": plain(&truncate(&format!("{} {}", inc.id, inc.title), 150))}),
+        json!({"type": "section", "fields": [
+            {"type": "mrkdwn", "text": format!("*Severity*\n{}", severity_display(policy, inc))},
+            {"type": "mrkdwn", "text": format!("*Status*\n{} {}", inc.status.emoji(), inc.status.title())},
+            {"type": "mrkdwn", "text": format!("*Reporter*\n<@{}>", inc.reporter)},
+            {"type": "mrkdwn", "text": format!("*Declared*\n{}", datetime(inc.declared_at))},
+            {"type": "mrkdwn", "text": format!("*Next update due*\n{next_due}")},
+            {"type": "mrkdwn", "text": format!("*Private*\n{}", if inc.private { "yes" } else { "no" })},
+        ]}),
+    ];
+    let mut details = Vec::new();
+    if !inc.service.is_empty() {
+        details.push(format!("*Service:* {}", inc.service));
+    }
+    if !inc.impact.is_empty() {
+        details.push(format!("*Impact:* {}", inc.impact));
+    }
+    if !inc.description.is_empty() {
+        details.push(truncate(&inc.description, 2500));
+    }
+    if !details.is_empty() {
+        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": details.join("\n")}}));
+    }
+    blocks.push(json!({"type": "divider"}));
+    blocks.extend(role_board(policy, inc));
+    if inc.status.is_open() {
+        blocks.push(json!({"type": "actions", "block_id": format!("card:{}", inc.id), "elements": [
+            {"type": "button", "action_id": ids::POST_UPDATE, "style": "primary", "text": plain("Post update"), "value": inc.id},
+            {"type": "button", "action_id": ids::RESOLVE, "text": plain("Resolve"), "value": inc.id},
+        ]}));
+    }
+    Value::Array(blocks)
+}
+
+/// One row per role: holder, "Take role", and a user-select to assign someone.
+pub fn role_board(policy: &Policy, inc: &Incident) -> Vec<Value> {
+    let mut blocks = Vec::new();
+    for role in &policy.roles {
+        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn",
+            "text": format!("*{}*: {}", role.name, holder_text(inc, &role.key))}}));
+        if !inc.status.is_open() {
+            continue;
+        }
+        let mut select = json!({"type": "users_select", "action_id": ids::ASSIGN_ROLE,
+            "placeholder": plain(&format!("Assign {}", role.name))});
+        if let Some(user) = inc.holder(&role.key) {
+            select["initial_user"] = json!(user);
+        }
+        blocks.push(json!({"type": "actions", "block_id": format!("role:{}:{}", inc.id, role.key), "elements": [
+            {"type": "button", "action_id": ids::TAKE_ROLE, "text": plain("Take role"), "value": format!("{}:{}", inc.id, role.key)},
+            select,
+        ]}));
+    }
+    blocks
+}
+
+/// The announcement in `announce_channel`, edited in place as the incident moves.
+pub fn announcement(policy: &Policy, inc: &Incident) -> Value {
+    let channel = inc
+        .slack
+        .channel_id
+        .as_deref()
+        .map(|c| format!("<#{c}>"))
+        .unwrap_or_else(|| "(channel being created)".into());
+    let mut blocks = vec![json!({"type": "section", "text": {"type": "mrkdwn", "text": format!(
+        ":rotating_light: *{}* {}\n*Severity:* {}   *Status:* {} {}   *IC:* {}\n*Channel:* {channel}",
+        inc.id, inc.title, severity_display(policy, inc), inc.status.emoji(), inc.status.title(),
+        holder_text(inc, crate::incident::model::IC_ROLE)
+    )}})];
+    if inc.status.is_open() {
+        blocks.push(json!({"type": "actions", "block_id": format!("announce:{}", inc.id), "elements": [
+            {"type": "button", "action_id": ids::JOIN, "style": "primary", "text": plain("Join"), "value": inc.id}
+        ]}));
+    }
+    Value::Array(blocks)
+}
+
+pub fn announcement_text(policy: &Policy, inc: &Incident) -> String {
+    format!(
+        "{} {} — {} {}",
+        inc.id,
+        inc.title,
+        severity_display(policy, inc),
+        inc.status.title()
+    )
+}
+
+fn input(block_id: &str, label: &str, element: Value, optional: bool) -> Value {
+    json!({"type": "input", "block_id": block_id, "optional": optional, "label": plain(label), "element": element})
+}
+
+fn text_input(multiline: bool, initial: Option<&str>) -> Value {
+    let mut e = json!({"type": "plain_text_input", "action_id": ids::declare::VALUE, "multiline": multiline});
+    if let Some(v) = initial.filter(|v| !v.is_empty()) {
+        e["initial_value"] = json!(v);
+    }
+    e
+}
+
+fn option(text: &str, value: &str) -> Value {
+    json!({"text": plain(&truncate(text, 75)), "value": value})
+}
+
+/// The declare modal. `origin_channel` rides in `private_metadata` so the answer
+/// goes back where the command was typed.
+pub fn declare_modal(policy: &Policy, origin_channel: &str) -> Value {
+    use ids::declare::*;
+    let severities: Vec<Value> = policy
+        .severities
+        .iter()
+        .map(|s| {
+            let mut o = option(&s.display(), &s.name);
+            if !s.description.is_empty() {
+                o["description"] = plain(&truncate(&s.description, 75));
+            }
+            o
+        })
+        .collect();
+    json!({
+        "type": "modal",
+        "callback_id": ids::DECLARE_VIEW,
+        "private_metadata": origin_channel,
+        "title": plain("Declare incident"),
+        "submit": plain("Declare"),
+        "close": plain("Cancel"),
+        "blocks": [
+            input(TITLE, "Title", text_input(false, None), false),
+            input(SEVERITY, "Severity", json!({"type": "static_select", "action_id": VALUE,
+                "placeholder": plain("Choose, or let impact and urgency decide"), "options": severities}), true),
+            input(IMPACT, "Impact", json!({"type": "static_select", "action_id": VALUE, "options": [
+                option("All users", "all"), option("Some users", "some"), option("A single user", "single")]}), true),
+            input(URGENCY, "Urgency", json!({"type": "static_select", "action_id": VALUE, "options": [
+                option("Complete failure", "complete"), option("Degraded", "degraded")]}), true),
+            input(SERVICE, "Affected service", text_input(false, None), true),
+            input(DESCRIPTION, "Description", text_input(true, None), true),
+            input(PRIVATE, "Visibility", json!({"type": "checkboxes", "action_id": VALUE, "options": [
+                option("Private incident (private channel, not announced)", "private")]}), true),
+        ]
+    })
+}
+
+/// The update modal: the template of seeds/001.
+pub fn update_modal(inc: &Incident) -> Value {
+    use ids::update::*;
+    let statuses: Vec<Value> = Status::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| option(s.title(), s.as_str()))
+        .collect();
+    let current = option(inc.status.title(), inc.status.as_str());
+    json!({
+        "type": "modal",
+        "callback_id": ids::UPDATE_VIEW,
+        "private_metadata": inc.id,
+        "title": plain("Status update"),
+        "submit": plain("Post update"),
+        "close": plain("Cancel"),
+        "blocks": [
+            input(STATUS, "Current status", json!({"type": "static_select", "action_id": ids::declare::VALUE,
+                "options": statuses, "initial_option": current}), false),
+            input(SUMMARY, "What is going on", text_input(true, None), false),
+            input(IMPACT, "Impact", text_input(false, Some(&inc.impact)), true),
+            input(ACTIONS, "Actions taken", text_input(true, None), true),
+            input(NEXT, "Next steps", text_input(true, None), true),
+            input(ETA, "ETA", text_input(false, None), true),
+        ]
+    })
+}
+
+/// Asks for the resolution summary (it becomes the post-mortem's root cause).
+pub fn resolve_modal(inc: &Incident) -> Value {
+    json!({
+        "type": "modal",
+        "callback_id": ids::RESOLVE_VIEW,
+        "private_metadata": inc.id,
+        "title": plain("Resolve incident"),
+        "submit": plain("Resolve"),
+        "close": plain("Cancel"),
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": format!("*{}* {}", inc.id, truncate(&inc.title, 200))}},
+            input(ids::RESOLVE_SUMMARY, "What fixed it, and what caused it?", text_input(true, None), false),
+        ]
+    })
+}
+
+/// `/incident help`.
+pub fn help_text(policy: &Policy) -> String {
+    let sevs = crate::incident::decide::severity_list(policy);
+    let roles = crate::incident::decide::role_list(policy);
+    format!(
+        "*warroom* — run incidents in Slack.\n\
+         *Anywhere*\n\
+         • `/incident` — open the declare form\n\
+         • `/incident declare [--private] <{sevs}> <title>` — declare at once\n\
+         • `/incident list` — open incidents\n\
+         • `/incident stats [30d]` — MTTA, MTTR and counts\n\
+         • `/incident help` — this list\n\
+         *In an incident channel*\n\
+         • `/incident status <investigating|identified|mitigating|monitoring|resolved>`\n\
+         • `/incident severity <{sevs}>`\n\
+         • `/incident role <{roles}> <@user>` · `/incident roles`\n\
+         • `/incident update [text]` — post an update (no text: open the form)\n\
+         • `/incident note <text>` · `/incident timeline`\n\
+         • `/incident action <text> [@owner] [due YYYY-MM-DD]` · `/incident actions`\n\
+         • `/incident escalate [reason]`\n\
+         • `/incident resolve [summary]` · `/incident close` · `/incident postmortem`"
+    )
+}

@@ -1,0 +1,144 @@
+//! The outbox table: effects pending delivery, claimed by lease so that several workers
+//! (threads or replicas) never deliver the same effect at once, and the effects of one
+//! lane (an incident) go out strictly in order.
+
+use super::incidents::insert_effect;
+use super::{Store, StoreResult};
+use crate::incident::Effect;
+use sqlx::Row;
+
+/// An effect claimed for delivery.
+#[derive(Clone, Debug)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub lane: String,
+    pub kind: String,
+    pub payload: String,
+    /// Delivery attempts so far, including this one.
+    pub attempts: i64,
+}
+
+/// An effect to enqueue outside a decision (answers to clicks, failure notices).
+pub struct NewEffect<'a> {
+    pub lane: &'a str,
+    pub effect: &'a Effect,
+}
+
+impl Store {
+    /// Enqueues effects on their own (no state change goes with them).
+    pub async fn enqueue(&self, effects: &[NewEffect<'_>], now: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for e in effects {
+            insert_effect(&mut tx, e.lane, e.effect, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Claims up to `limit` deliverable effects: due, not leased, and first pending in
+    /// their lane. Each is leased until `lease_until`.
+    pub async fn claim_effects(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<OutboxRow>> {
+        let sql = format!(
+            "UPDATE outbox SET lease_until = $1, attempts = attempts + 1
+             WHERE id IN (
+                SELECT o.id FROM outbox o
+                WHERE o.state = 'pending' AND o.next_attempt_at <= $2
+                  AND (o.lease_until IS NULL OR o.lease_until < $2)
+                  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lane = o.lane AND p.state = 'pending' AND p.id < o.id)
+                ORDER BY o.id LIMIT $3 {}
+             )
+             RETURNING id, lane, kind, payload, attempts",
+            self.skip_locked()
+        );
+        let rows = sqlx::query(&sql)
+            .bind(lease_until)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut claimed = rows
+            .iter()
+            .map(|r| {
+                Ok(OutboxRow {
+                    id: r.try_get("id")?,
+                    lane: r.try_get("lane")?,
+                    kind: r.try_get("kind")?,
+                    payload: r.try_get("payload")?,
+                    attempts: r.try_get("attempts")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        claimed.sort_by_key(|r| r.id);
+        Ok(claimed)
+    }
+
+    /// Is a later effect of the same kind pending in this lane? Then the earlier refresh
+    /// is redundant: the later one renders the newest state anyway.
+    pub async fn superseded(&self, row: &OutboxRow) -> StoreResult<bool> {
+        let later = sqlx::query(
+            "SELECT id FROM outbox WHERE lane = $1 AND kind = $2 AND state = 'pending' AND id > $3 LIMIT 1",
+        )
+        .bind(&row.lane)
+        .bind(&row.kind)
+        .bind(row.id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(later.is_some())
+    }
+
+    pub async fn effect_done(&self, id: i64, now: i64, note: Option<&str>) -> StoreResult<()> {
+        sqlx::query("UPDATE outbox SET state = 'done', done_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3")
+            .bind(now)
+            .bind(note)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Transient failure: try again at `next_attempt_at`.
+    pub async fn effect_retry(&self, id: i64, next_attempt_at: i64, error: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3")
+            .bind(next_attempt_at)
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Permanent failure: recorded, never retried; the lane moves on.
+    pub async fn effect_failed(&self, id: i64, now: i64, error: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE outbox SET state = 'failed', done_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3")
+            .bind(now)
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Effects not yet delivered (the `outbox depth` gauge).
+    pub async fn outbox_depth(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// When the worker next has something to do, if nothing is deliverable now.
+    pub async fn next_effect_at(&self) -> StoreResult<Option<i64>> {
+        let row = sqlx::query(
+            "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END) AS t
+             FROM outbox WHERE state = 'pending'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("t")?)
+    }
+}
