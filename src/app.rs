@@ -31,7 +31,12 @@ pub struct Options {
     pub clock: Clock,
     /// Run the scheduler (reminders, targets, escalation).
     pub scheduler: bool,
+    /// How long a delivery or scheduler claim is held before another replica may take it.
+    pub lease: Duration,
 }
+
+/// Default claim lease: longer than any single delivery (3 calls × 10 s timeout).
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
 
 pub struct RunningApp {
     pub addr: SocketAddr,
@@ -45,9 +50,14 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
     let settings = &opts.settings;
     let store = Store::connect(&settings.database_url).await?;
     store.migrate().await?;
+    store.release_stale_leases().await?;
     let api: SharedApi = Arc::new(
-        MorphismApi::new(&settings.slack_api_url, &settings.bot_token, SLACK_CALL_TIMEOUT)
-            .context("building the Slack client")?,
+        MorphismApi::new(
+            &settings.slack_api_url,
+            &settings.bot_token,
+            SLACK_CALL_TIMEOUT,
+        )
+        .context("building the Slack client")?,
     );
     let service = Service {
         store,
@@ -89,11 +99,13 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         clock: service.clock.clone(),
         metrics: service.metrics.clone(),
         wake: service.outbox_wake.clone(),
+        lease: opts.lease,
     };
     let mut workers = vec![tokio::spawn(outbox.run(OUTBOX_WORKERS, stop_rx.clone()))];
     if opts.scheduler {
         let scheduler = Scheduler {
             service: service.clone(),
+            lease: opts.lease,
         };
         workers.push(tokio::spawn(scheduler.run(stop_rx.clone())));
     }

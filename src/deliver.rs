@@ -97,7 +97,9 @@ impl Deliverer<'_> {
         match effect {
             Effect::CreateChannel => self.create_channel(inc).await,
             Effect::Invite { users } => {
-                let Some(channel) = channel else { return needs_channel() };
+                let Some(channel) = channel else {
+                    return needs_channel();
+                };
                 let result = self
                     .call(
                         "conversations.invite",
@@ -114,7 +116,9 @@ impl Deliverer<'_> {
                 }
             }
             Effect::SetTopic => {
-                let Some(channel) = channel else { return needs_channel() };
+                let Some(channel) = channel else {
+                    return needs_channel();
+                };
                 attempt!(self.call(
                     "conversations.setTopic",
                     json!({"channel": channel, "topic": blocks::topic(self.policy, inc)})
@@ -125,7 +129,9 @@ impl Deliverer<'_> {
                 if inc.slack.card_ts.is_some() {
                     return Delivery::Done(Some("card already posted".into()));
                 }
-                let Some(channel) = channel else { return needs_channel() };
+                let Some(channel) = channel else {
+                    return needs_channel();
+                };
                 let answer = attempt!(self.call(
                     "chat.postMessage",
                     json!({"channel": channel, "text": blocks::card_text(inc), "blocks": blocks::card(self.policy, inc)})
@@ -201,7 +207,9 @@ impl Deliverer<'_> {
                 Delivery::Done(None)
             }
             Effect::Post { text, blocks } => {
-                let Some(channel) = channel else { return needs_channel() };
+                let Some(channel) = channel else {
+                    return needs_channel();
+                };
                 let mut args = json!({"channel": channel, "text": text});
                 if let Some(b) = blocks {
                     args["blocks"] = b.clone();
@@ -227,14 +235,18 @@ impl Deliverer<'_> {
                 text,
                 channel: target,
             } => {
-                let Some(target) = target.clone().or(channel) else { return needs_channel() };
+                let Some(target) = target.clone().or(channel) else {
+                    return needs_channel();
+                };
                 self.ephemeral(&target, user, text).await
             }
             Effect::DeclaredNotice {
                 user,
                 origin_channel,
             } => {
-                let Some(channel) = channel else { return needs_channel() };
+                let Some(channel) = channel else {
+                    return needs_channel();
+                };
                 let text = format!(
                     ":rotating_light: {} is declared: <#{channel}>. Roles, updates and the timeline live there.",
                     inc.id
@@ -287,7 +299,9 @@ impl Deliverer<'_> {
             match result {
                 Ok(answer) => {
                     let Some(id) = answer.pointer("/channel/id").and_then(Value::as_str) else {
-                        return Delivery::Failed("conversations.create answered without an id".into());
+                        return Delivery::Failed(
+                            "conversations.create answered without an id".into(),
+                        );
                     };
                     let name = answer
                         .pointer("/channel/name")

@@ -63,6 +63,7 @@ async fn serve() -> anyhow::Result<()> {
         policy,
         clock: warroom::clock::Clock::system(),
         scheduler: true,
+        lease: warroom::app::DEFAULT_LEASE,
     })
     .await?;
     shutdown_signal().await;
@@ -96,7 +97,10 @@ async fn migrate() -> anyhow::Result<()> {
     let settings = Settings::from_env(false)?;
     let store = warroom::store::Store::connect(&settings.database_url).await?;
     store.migrate().await.context("migrating")?;
-    println!("migrations applied to {}", warroom::store::redact(&settings.database_url));
+    println!(
+        "migrations applied to {}",
+        warroom::store::redact(&settings.database_url)
+    );
     Ok(())
 }
 
@@ -106,7 +110,12 @@ fn check_config() -> anyhow::Result<()> {
     println!(
         "config ok: {} severities ({}), {} roles, announce channel {}",
         policy.severities.len(),
-        policy.severities.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
+        policy
+            .severities
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         policy.roles.len(),
         policy.announce_channel.as_deref().unwrap_or("none")
     );

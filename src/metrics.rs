@@ -84,7 +84,10 @@ impl Metrics {
         drop(counters);
         let latency = lock(&self.latency);
         if !latency.is_empty() {
-            let _ = writeln!(out, "# TYPE warroom_http_request_duration_seconds histogram");
+            let _ = writeln!(
+                out,
+                "# TYPE warroom_http_request_duration_seconds histogram"
+            );
         }
         for (route, h) in latency.iter() {
             for (i, bound) in BUCKETS.iter().enumerate() {

@@ -15,9 +15,8 @@ use rand::Rng;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
+use tracing::Instrument;
 
-/// How long a claimed effect is ours before another worker may take it over.
-const LEASE: Duration = Duration::from_secs(60);
 /// Longest wait between retries of a transient failure.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// Longest sleep with nothing due: a safety net for effects written by another replica.
@@ -32,6 +31,9 @@ pub struct Outbox {
     pub metrics: Arc<Metrics>,
     /// Notified whenever a commit adds effects.
     pub wake: Arc<Notify>,
+    /// How long a claimed effect is ours before another worker may take it over
+    /// (a crashed replica's claims expire after this).
+    pub lease: Duration,
 }
 
 /// Delay before retry number `attempts` (1-based): 0.5 s, 1 s, 2 s … capped, ±20 % jitter.
@@ -95,7 +97,7 @@ impl Outbox {
     /// Claims and delivers one effect; false when nothing was deliverable.
     pub async fn deliver_one(&self) -> Result<bool, crate::store::StoreError> {
         let now = self.clock.now_ms();
-        let lease_until = now + LEASE.as_millis() as i64;
+        let lease_until = now + self.lease.as_millis() as i64;
         let rows = self.store.claim_effects(now, lease_until, 1).await?;
         let Some(row) = rows.into_iter().next() else {
             return Ok(false);
@@ -106,7 +108,10 @@ impl Outbox {
 
     async fn deliver(&self, row: &OutboxRow) -> Result<(), crate::store::StoreError> {
         let span = tracing::info_span!("deliver", id = row.id, lane = %row.lane, kind = %row.kind, attempt = row.attempts);
-        let _guard = span.enter();
+        self.deliver_in_span(row).instrument(span).await
+    }
+
+    async fn deliver_in_span(&self, row: &OutboxRow) -> Result<(), crate::store::StoreError> {
         let deliverer = Deliverer {
             store: &self.store,
             api: self.api.as_ref(),

@@ -8,8 +8,6 @@ use crate::service::Service;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// A claimed incident is ours this long; a crashed replica's claims expire after it.
-const LEASE: Duration = Duration::from_secs(30);
 /// How many due incidents one pass claims.
 const BATCH: i64 = 64;
 /// Upper bound on a sleep, so due times written by other replicas are noticed.
@@ -17,6 +15,8 @@ const MAX_SLEEP: Duration = Duration::from_secs(5);
 
 pub struct Scheduler {
     pub service: Service,
+    /// A claimed incident is ours this long; a crashed replica's claims expire after it.
+    pub lease: Duration,
 }
 
 impl Scheduler {
@@ -54,7 +54,7 @@ impl Scheduler {
         let now = service.clock.now_ms();
         let due = service
             .store
-            .claim_due(now, now + LEASE.as_millis() as i64, BATCH)
+            .claim_due(now, now + self.lease.as_millis() as i64, BATCH)
             .await?;
         for id in &due {
             match service.act(id, SYSTEM_ACTOR, Action::Tick).await {
@@ -64,9 +64,7 @@ impl Scheduler {
             }
         }
         if !due.is_empty() {
-            service
-                .metrics
-                .inc("warroom_scheduler_ticks_total", "");
+            service.metrics.inc("warroom_scheduler_ticks_total", "");
         }
         Ok(due.len())
     }

@@ -134,9 +134,10 @@ impl Service {
         if trigger_id.is_empty() {
             return Err("Slack sent no trigger to open the form with.".into());
         }
-        let call = self
-            .api
-            .call("views.open", json!({"trigger_id": trigger_id, "view": view}));
+        let call = self.api.call(
+            "views.open",
+            json!({"trigger_id": trigger_id, "view": view}),
+        );
         match tokio::time::timeout(VIEWS_OPEN_TIMEOUT, call).await {
             Ok(Ok(_)) => {
                 self.metrics.inc("warroom_views_opened_total", "");

@@ -23,7 +23,10 @@ pub struct Settings {
 impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Settings")
-            .field("signing_secrets", &format!("{} configured", self.signing_secrets.len()))
+            .field(
+                "signing_secrets",
+                &format!("{} configured", self.signing_secrets.len()),
+            )
             .field("slack_api_url", &self.slack_api_url)
             .field("database_url", &crate::store::redact(&self.database_url))
             .field("listen", &self.listen)
@@ -58,7 +61,11 @@ impl Settings {
         get: impl Fn(&str) -> Option<String>,
         require_slack: bool,
     ) -> Result<Settings, SettingsError> {
-        let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let get = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         let signing_secrets: Vec<String> = get("SLACK_SIGNING_SECRET")
             .map(|v| {
                 v.split(',')
@@ -129,8 +136,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn from(vars: &[(&str, &str)], require: bool) -> Result<Settings, SettingsError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_lookup(|k| map.get(k).cloned(), require)
     }
 
@@ -140,7 +149,14 @@ mod tests {
             from(&[], true).unwrap_err(),
             SettingsError::Missing("SLACK_SIGNING_SECRET")
         );
-        let s = from(&[("SLACK_SIGNING_SECRET", "a, b"), ("SLACK_BOT_TOKEN", "xoxb-1")], true).unwrap();
+        let s = from(
+            &[
+                ("SLACK_SIGNING_SECRET", "a, b"),
+                ("SLACK_BOT_TOKEN", "xoxb-1"),
+            ],
+            true,
+        )
+        .unwrap();
         assert_eq!(s.signing_secrets, vec!["a", "b"]);
         assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(s.slack_api_url, DEFAULT_SLACK_API_URL);
@@ -148,7 +164,17 @@ mod tests {
         assert!(from(&[("WARROOM_LISTEN", "nowhere")], false).is_err());
         assert!(from(&[("SLACK_API_URL", "ftp://x")], false).is_err());
         assert!(from(&[("SLACK_APP_TOKEN", "xoxb-1")], false).is_err());
-        let dbg = format!("{:?}", from(&[("SLACK_SIGNING_SECRET", "topsecret"), ("DATABASE_URL", "postgres://u:pw@h/db")], false).unwrap());
+        let dbg = format!(
+            "{:?}",
+            from(
+                &[
+                    ("SLACK_SIGNING_SECRET", "topsecret"),
+                    ("DATABASE_URL", "postgres://u:pw@h/db")
+                ],
+                false
+            )
+            .unwrap()
+        );
         assert!(!dbg.contains("topsecret") && !dbg.contains("pw@"), "{dbg}");
     }
 }

@@ -22,7 +22,9 @@ pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
     let command = match grammar::parse(&form.text) {
         Ok(c) => c,
         Err(e) => {
-            service.metrics.inc("warroom_commands_total", "command=\"invalid\"");
+            service
+                .metrics
+                .inc("warroom_commands_total", "command=\"invalid\"");
             return ephemeral(e.0);
         }
     };
@@ -194,7 +196,10 @@ pub(super) async fn open_update_modal(
     {
         return Some(refusal.0);
     }
-    match service.open_view(trigger_id, blocks::update_modal(inc)).await {
+    match service
+        .open_view(trigger_id, blocks::update_modal(inc))
+        .await
+    {
         Ok(()) => None,
         Err(why) => Some(format!(
             "{why} Post a short update with `/incident update <text>`."
@@ -210,16 +215,23 @@ pub(super) async fn open_resolve_modal(
     trigger_id: &str,
 ) -> Option<String> {
     if let Some(refusal) = service
-        .precheck(inc, user, &Action::Resolve { summary: String::new() })
+        .precheck(
+            inc,
+            user,
+            &Action::Resolve {
+                summary: String::new(),
+            },
+        )
         .await
     {
         return Some(refusal.0);
     }
-    match service.open_view(trigger_id, blocks::resolve_modal(inc)).await {
+    match service
+        .open_view(trigger_id, blocks::resolve_modal(inc))
+        .await
+    {
         Ok(()) => None,
-        Err(why) => Some(format!(
-            "{why} Resolve with `/incident resolve <summary>`."
-        )),
+        Err(why) => Some(format!("{why} Resolve with `/incident resolve <summary>`.")),
     }
 }
 

@@ -32,12 +32,19 @@ pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Byt
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("0");
             if !first {
-                service.metrics.inc("warroom_events_total", "result=\"duplicate\"");
+                service
+                    .metrics
+                    .inc("warroom_events_total", "result=\"duplicate\"");
                 tracing::debug!(%event_id, %retry, "duplicate event ignored");
                 return "".into_response();
             }
-            let kind = event.get("type").and_then(|t| t.as_str()).unwrap_or("unknown");
-            service.metrics.inc("warroom_events_total", "result=\"accepted\"");
+            let kind = event
+                .get("type")
+                .and_then(|t| t.as_str())
+                .unwrap_or("unknown");
+            service
+                .metrics
+                .inc("warroom_events_total", "result=\"accepted\"");
             tracing::debug!(%event_id, kind, "event accepted");
             "".into_response()
         }

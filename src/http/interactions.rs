@@ -36,9 +36,14 @@ pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
             for action in &actions {
                 service.metrics.inc(
                     "warroom_interactions_total",
-                    &format!("kind=\"block_actions\",action=\"{}\"", metric_label(&action.action_id)),
+                    &format!(
+                        "kind=\"block_actions\",action=\"{}\"",
+                        metric_label(&action.action_id)
+                    ),
                 );
-                if let Err(e) = on_action(service, &user, channel.as_deref(), &trigger_id, action).await {
+                if let Err(e) =
+                    on_action(service, &user, channel.as_deref(), &trigger_id, action).await
+                {
                     return unavailable(e);
                 }
             }
@@ -53,7 +58,10 @@ pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
         } => {
             service.metrics.inc(
                 "warroom_interactions_total",
-                &format!("kind=\"view_submission\",action=\"{}\"", metric_label(&callback_id)),
+                &format!(
+                    "kind=\"view_submission\",action=\"{}\"",
+                    metric_label(&callback_id)
+                ),
             );
             on_submission(service, &user, &callback_id, &private_metadata, &values).await
         }
@@ -66,11 +74,22 @@ pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
             message_text,
             ..
         } => {
-            service.metrics.inc("warroom_interactions_total", "kind=\"message_action\",action=\"add_to_timeline\"");
+            service.metrics.inc(
+                "warroom_interactions_total",
+                "kind=\"message_action\",action=\"add_to_timeline\"",
+            );
             if callback_id != ids::ADD_TO_TIMELINE {
                 return "".into_response();
             }
-            add_to_timeline(service, &user, &channel, &message_ts, &message_user, &message_text).await
+            add_to_timeline(
+                service,
+                &user,
+                &channel,
+                &message_ts,
+                &message_user,
+                &message_text,
+            )
+            .await
         }
         Interaction::Other(_) => Ok("".into_response()),
     };
@@ -134,18 +153,39 @@ async fn on_action(
             let Some((incident, role)) = value.split_once(':') else {
                 return Ok(());
             };
-            act_and_explain(service, incident, user, channel, Action::TakeRole { role: role.to_string() }).await
+            act_and_explain(
+                service,
+                incident,
+                user,
+                channel,
+                Action::TakeRole {
+                    role: role.to_string(),
+                },
+            )
+            .await
         }
         ids::ASSIGN_ROLE => {
             // block_id is "role:{incident}:{role}"; the chosen user is in selected_user.
             let mut parts = action.block_id.splitn(3, ':');
-            let (Some("role"), Some(incident), Some(role)) = (parts.next(), parts.next(), parts.next()) else {
+            let (Some("role"), Some(incident), Some(role)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
                 return Ok(());
             };
             let Some(chosen) = action.selected_user.clone() else {
                 return Ok(());
             };
-            act_and_explain(service, incident, user, channel, Action::AssignRole { role: role.to_string(), user: chosen }).await
+            act_and_explain(
+                service,
+                incident,
+                user,
+                channel,
+                Action::AssignRole {
+                    role: role.to_string(),
+                    user: chosen,
+                },
+            )
+            .await
         }
         ids::SNOOZE_15 | ids::SNOOZE_30 | ids::SNOOZE_60 => {
             let minutes = match action.action_id.as_str() {
@@ -178,7 +218,12 @@ async fn on_action(
                 return explain(service, &inc.id, user, channel, text).await;
             }
             service
-                .send(&inc.id, &[Effect::Invite { users: vec![user.to_string()] }])
+                .send(
+                    &inc.id,
+                    &[Effect::Invite {
+                        users: vec![user.to_string()],
+                    }],
+                )
                 .await
         }
         _ => Ok(()),
@@ -209,7 +254,12 @@ async fn on_submission(
                     "Say what is going on.".to_string(),
                 )])));
             };
-            let text = |b: &str| values.text(b).map(|t| normalize_mentions(&t)).unwrap_or_default();
+            let text = |b: &str| {
+                values
+                    .text(b)
+                    .map(|t| normalize_mentions(&t))
+                    .unwrap_or_default()
+            };
             let fields = UpdateFields {
                 status,
                 summary: normalize_mentions(&summary),
@@ -218,10 +268,17 @@ async fn on_submission(
                 next_steps: text(ids::update::NEXT),
                 eta: text(ids::update::ETA),
             };
-            Ok(match service.act(metadata, user, Action::PostUpdate(fields)).await? {
-                Ok(_) => "".into_response(),
-                Err(refusal) => field_errors(BTreeMap::from([(ids::update::SUMMARY, refusal.0)])),
-            })
+            Ok(
+                match service
+                    .act(metadata, user, Action::PostUpdate(fields))
+                    .await?
+                {
+                    Ok(_) => "".into_response(),
+                    Err(refusal) => {
+                        field_errors(BTreeMap::from([(ids::update::SUMMARY, refusal.0)]))
+                    }
+                },
+            )
         }
         ids::RESOLVE_VIEW => {
             let Some(summary) = values.text(ids::RESOLVE_SUMMARY) else {
@@ -230,7 +287,9 @@ async fn on_submission(
                     "Write a short summary: it becomes the post-mortem's root cause.".to_string(),
                 )])));
             };
-            let action = Action::Resolve { summary: normalize_mentions(&summary) };
+            let action = Action::Resolve {
+                summary: normalize_mentions(&summary),
+            };
             Ok(match service.act(metadata, user, action).await? {
                 Ok(_) => "".into_response(),
                 Err(refusal) => field_errors(BTreeMap::from([(ids::RESOLVE_SUMMARY, refusal.0)])),
@@ -257,14 +316,18 @@ async fn submit_declare(
     let severity = match values.selected(SEVERITY) {
         Some(s) => Some(s),
         None => match (impact, urgency) {
-            (Some(i), Some(u)) => service.policy.suggest_severity(i, u).map(|s| s.name.clone()),
+            (Some(i), Some(u)) => service
+                .policy
+                .suggest_severity(i, u)
+                .map(|s| s.name.clone()),
             _ => None,
         },
     };
     if severity.is_none() {
         errors.insert(
             SEVERITY,
-            "Choose a severity, or set both impact and urgency so warroom can suggest one.".to_string(),
+            "Choose a severity, or set both impact and urgency so warroom can suggest one."
+                .to_string(),
         );
     }
     let (Some(title), Some(severity)) = (title, severity) else {
@@ -277,7 +340,10 @@ async fn submit_declare(
         private: values.checked(PRIVATE).iter().any(|v| v == "private"),
         reporter: user.to_string(),
         origin_channel: origin_channel.to_string(),
-        description: values.text(DESCRIPTION).map(|t| normalize_mentions(&t)).unwrap_or_default(),
+        description: values
+            .text(DESCRIPTION)
+            .map(|t| normalize_mentions(&t))
+            .unwrap_or_default(),
         service: values.text(SERVICE).unwrap_or_default(),
         impact: impact_text,
     };
@@ -314,8 +380,14 @@ async fn add_to_timeline(
         .next()
         .and_then(|s| s.parse::<i64>().ok())
         .map(|s| s * 1000);
-    let when = at.map(render::datetime).unwrap_or_else(|| message_ts.to_string());
-    let who = if author.is_empty() { "someone".to_string() } else { format!("<@{author}>") };
+    let when = at
+        .map(render::datetime)
+        .unwrap_or_else(|| message_ts.to_string());
+    let who = if author.is_empty() {
+        "someone".to_string()
+    } else {
+        format!("<@{author}>")
+    };
     let note = format!("{who} at {when}: {}", normalize_mentions(text));
     act_and_explain(service, &inc.id, user, Some(channel), Action::Note(note)).await?;
     Ok("".into_response())

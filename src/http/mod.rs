@@ -38,7 +38,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
-        .layer(middleware::from_fn_with_state(state.clone(), record_metrics))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            record_metrics,
+        ))
         .with_state(state)
 }
 
@@ -61,7 +64,8 @@ async fn record_metrics(State(state): State<AppState>, req: Request, next: Next)
 
 /// An ephemeral answer to a slash command or interaction.
 pub(crate) fn ephemeral(text: impl Into<String>) -> Response {
-    axum::Json(serde_json::json!({"response_type": "ephemeral", "text": text.into()})).into_response()
+    axum::Json(serde_json::json!({"response_type": "ephemeral", "text": text.into()}))
+        .into_response()
 }
 
 use axum::response::IntoResponse;
@@ -69,7 +73,11 @@ use axum::response::IntoResponse;
 /// A 400 with a one-line reason: verified, but not something we can parse.
 pub(crate) fn bad_request(reason: impl std::fmt::Display) -> Response {
     let line = reason.to_string().lines().next().unwrap_or("").to_string();
-    (axum::http::StatusCode::BAD_REQUEST, format!("bad request: {line}\n")).into_response()
+    (
+        axum::http::StatusCode::BAD_REQUEST,
+        format!("bad request: {line}\n"),
+    )
+        .into_response()
 }
 
 /// A 500 for storage failures; Slack shows the user a generic error and may retry.

@@ -32,14 +32,15 @@ pub async fn verify_slack_signature(
         header("x-slack-signature"),
         &bytes,
     ) {
-        state
-            .service
-            .metrics
-            .inc("warroom_slack_rejected_total", &format!("reason=\"{}\"", reason(&e)));
+        state.service.metrics.inc(
+            "warroom_slack_rejected_total",
+            &format!("reason=\"{}\"", reason(&e)),
+        );
         tracing::warn!(path = %parts.uri.path(), reason = %e, "rejected unverified Slack request");
         return (StatusCode::UNAUTHORIZED, "invalid signature\n").into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 fn reason(e: &crate::slack::verify::VerifyError) -> &'static str {

@@ -61,14 +61,25 @@ pub enum Action {
     SetStatus(Status),
     SetSeverity(String),
     /// Assign `user` to `role` (command or user-select).
-    AssignRole { role: String, user: String },
+    AssignRole {
+        role: String,
+        user: String,
+    },
     /// The actor takes `role` ("Take role" button).
-    TakeRole { role: String },
+    TakeRole {
+        role: String,
+    },
     PostUpdate(UpdateFields),
-    Resolve { summary: String },
+    Resolve {
+        summary: String,
+    },
     Close,
-    Escalate { reason: Option<String> },
-    Snooze { minutes: u32 },
+    Escalate {
+        reason: Option<String>,
+    },
+    Snooze {
+        minutes: u32,
+    },
     Note(String),
     /// The scheduler found something due at `ctx.now`.
     Tick,
@@ -280,7 +291,8 @@ fn set_status(b: &mut Builder, status: Status, ctx: &Ctx) -> Result<(), Refusal>
         return Err(Refusal(format!("{} is already {}.", b.incident.id, status)));
     }
     b.incident.status = status;
-    if matches!(status, Status::Mitigating | Status::Monitoring) && b.incident.mitigated_at.is_none()
+    if matches!(status, Status::Mitigating | Status::Monitoring)
+        && b.incident.mitigated_at.is_none()
     {
         b.incident.mitigated_at = Some(ctx.now);
     }
@@ -497,7 +509,9 @@ fn resolve(b: &mut Builder, summary: &str, ctx: &Ctx) -> Result<(), Refusal> {
     if !summary.is_empty() {
         text.push_str(&format!("\n>{summary}"));
     }
-    text.push_str("\nReminders have stopped. Run `/incident close` when the follow-up work is done.");
+    text.push_str(
+        "\nReminders have stopped. Run `/incident close` when the follow-up work is done.",
+    );
     b.post(text.clone());
     let broadcast = ctx
         .policy
@@ -655,7 +669,10 @@ fn tick(b: &mut Builder, ctx: &Ctx) -> Result<(), Refusal> {
         if let Some(target) = sev.resolve_within {
             b.record(
                 "target_warning",
-                format!("80% of the {} resolution target used", humantime::format_duration(target)),
+                format!(
+                    "80% of the {} resolution target used",
+                    humantime::format_duration(target)
+                ),
             );
             b.post(format!(
                 ":hourglass_flowing_sand: {} has used 80% of its {} resolution target for {} (due {}).",
@@ -675,7 +692,10 @@ fn tick(b: &mut Builder, ctx: &Ctx) -> Result<(), Refusal> {
         if let Some(target) = sev.resolve_within {
             b.record(
                 "target_breached",
-                format!("{} resolution target breached", humantime::format_duration(target)),
+                format!(
+                    "{} resolution target breached",
+                    humantime::format_duration(target)
+                ),
             );
             b.post(format!(
                 ":red_circle: {} breached its {} resolution target for {}.",
@@ -688,10 +708,7 @@ fn tick(b: &mut Builder, ctx: &Ctx) -> Result<(), Refusal> {
     if due(b.incident.schedule.escalate_at) {
         b.incident.schedule.escalate_at = None;
         if let Some(after) = sev.escalate_after {
-            let why = format!(
-                "unresolved after {}",
-                humantime::format_duration(after)
-            );
+            let why = format!("unresolved after {}", humantime::format_duration(after));
             escalate(b, &sev, "timer", &why);
         }
     }

@@ -13,7 +13,9 @@ pub enum Effect {
     /// Create the incident channel (`name_taken` → `-2`, `-3`, …) and record its id.
     CreateChannel,
     /// Invite users to the incident channel; members already there are fine.
-    Invite { users: Vec<String> },
+    Invite {
+        users: Vec<String>,
+    },
     /// Set the topic from current state.
     SetTopic,
     /// Post the incident card and record its ts.
@@ -32,7 +34,9 @@ pub enum Effect {
         blocks: Option<serde_json::Value>,
     },
     /// A reply in the announcement's thread (broadcast severities, escalations).
-    PostInAnnouncementThread { text: String },
+    PostInAnnouncementThread {
+        text: String,
+    },
     /// An ephemeral message to one user, in the incident channel unless `channel` is set.
     Ephemeral {
         user: String,
@@ -41,7 +45,10 @@ pub enum Effect {
         channel: Option<String>,
     },
     /// Tells the declarer where the incident lives, where they declared it.
-    DeclaredNotice { user: String, origin_channel: String },
+    DeclaredNotice {
+        user: String,
+        origin_channel: String,
+    },
 }
 
 impl Effect {

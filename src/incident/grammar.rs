@@ -84,7 +84,10 @@ pub fn parse(text: &str) -> Result<SlashCommand, GrammarError> {
             let names = Status::ALL.map(|s| s.as_str()).join("|");
             match Status::parse(rest) {
                 Some(status) if status != Status::Closed => Ok(SlashCommand::Status(status)),
-                _ => Err(expected(&format!("status <{}>", names.replace("|closed", "")))),
+                _ => Err(expected(&format!(
+                    "status <{}>",
+                    names.replace("|closed", "")
+                ))),
             }
         }
         "severity" | "sev" => match single_word(rest) {
@@ -322,7 +325,10 @@ mod tests {
             SlashCommand::Status(Status::Mitigating)
         );
         assert!(parse("status closed").is_err());
-        assert!(parse("status fixed").unwrap_err().0.contains("investigating"));
+        assert!(parse("status fixed")
+            .unwrap_err()
+            .0
+            .contains("investigating"));
         let err = parse("frobnicate now").unwrap_err();
         assert!(err.0.contains("help"), "{err}");
         assert!(parse("list extra").is_err());

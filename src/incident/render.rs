@@ -23,7 +23,12 @@ pub fn duration_between(from: i64, to: i64) -> String {
 
 pub fn human_ms(ms: i64) -> String {
     let secs = ms / 1000;
-    let (d, h, m, s) = (secs / 86400, secs % 86400 / 3600, secs % 3600 / 60, secs % 60);
+    let (d, h, m, s) = (
+        secs / 86400,
+        secs % 86400 / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+    );
     if d > 0 {
         format!("{d}d {h}h")
     } else if h > 0 {

@@ -15,7 +15,10 @@ pub fn rebase(inc: &mut Incident, sev: &Severity, now: i64) {
     let s = &mut inc.schedule;
     s.severity_since = now;
     s.next_update_due_at = sev.update_every.filter(|_| open).map(|d| now + ms(d));
-    s.next_nag_at = match (sev.respond_within, inc.roles.contains_key(super::model::IC_ROLE)) {
+    s.next_nag_at = match (
+        sev.respond_within,
+        inc.roles.contains_key(super::model::IC_ROLE),
+    ) {
         (Some(d), false) if open => Some(now + ms(d)),
         _ => None,
     };
@@ -26,7 +29,9 @@ pub fn rebase(inc: &mut Incident, sev: &Severity, now: i64) {
     s.target_breach_at = sev.resolve_within.filter(|_| open).map(|d| now + ms(d));
     s.escalate_at = sev
         .escalate_after
-        .filter(|_| open && sev.escalate_to.is_some() && !s.escalations.iter().any(|c| c == "timer"))
+        .filter(|_| {
+            open && sev.escalate_to.is_some() && !s.escalations.iter().any(|c| c == "timer")
+        })
         .map(|d| now + ms(d));
     s.ignored_reminders = 0;
 }

@@ -96,7 +96,10 @@ mod tests {
             channel_name("inc", "20261122", "Café crème — paiements échoués!", 1),
             "inc-20261122-cafe-creme-paiements-echoues"
         );
-        assert_eq!(channel_name("inc", "20261122", "支付失败 🔥", 1), "inc-20261122-incident");
+        assert_eq!(
+            channel_name("inc", "20261122", "支付失败 🔥", 1),
+            "inc-20261122-incident"
+        );
         let long = "a very long title ".repeat(20);
         for attempt in [1, 2, 10, 100] {
             let name = channel_name("incident", "20261122", &long, attempt);

@@ -82,7 +82,9 @@ pub fn card(policy: &Policy, inc: &Incident) -> Value {
         details.push(truncate(&inc.description, 2500));
     }
     if !details.is_empty() {
-        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": details.join("\n")}}));
+        blocks.push(
+            json!({"type": "section", "text": {"type": "mrkdwn", "text": details.join("\n")}}),
+        );
     }
     blocks.push(json!({"type": "divider"}));
     blocks.extend(role_board(policy, inc));
@@ -125,11 +127,13 @@ pub fn announcement(policy: &Policy, inc: &Incident) -> Value {
         .as_deref()
         .map(|c| format!("<#{c}>"))
         .unwrap_or_else(|| "(channel being created)".into());
-    let mut blocks = vec![json!({"type": "section", "text": {"type": "mrkdwn", "text": format!(
-        ":rotating_light: *{}* {}\n*Severity:* {}   *Status:* {} {}   *IC:* {}\n*Channel:* {channel}",
-        inc.id, inc.title, severity_display(policy, inc), inc.status.emoji(), inc.status.title(),
-        holder_text(inc, crate::incident::model::IC_ROLE)
-    )}})];
+    let mut blocks = vec![
+        json!({"type": "section", "text": {"type": "mrkdwn", "text": format!(
+            ":rotating_light: *{}* {}\n*Severity:* {}   *Status:* {} {}   *IC:* {}\n*Channel:* {channel}",
+            inc.id, inc.title, severity_display(policy, inc), inc.status.emoji(), inc.status.title(),
+            holder_text(inc, crate::incident::model::IC_ROLE)
+        )}}),
+    ];
     if inc.status.is_open() {
         blocks.push(json!({"type": "actions", "block_id": format!("announce:{}", inc.id), "elements": [
             {"type": "button", "action_id": ids::JOIN, "style": "primary", "text": plain("Join"), "value": inc.id}

@@ -36,7 +36,11 @@ impl CallError {
         match self {
             CallError::Api(code) => matches!(
                 code.as_str(),
-                "internal_error" | "fatal_error" | "service_unavailable" | "request_timeout" | "ratelimited"
+                "internal_error"
+                    | "fatal_error"
+                    | "service_unavailable"
+                    | "request_timeout"
+                    | "ratelimited"
             ),
             CallError::Http(status) => *status >= 500 || *status == 408,
             CallError::RateLimited(_) | CallError::Transport(_) | CallError::Timeout => true,

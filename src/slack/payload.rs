@@ -166,7 +166,9 @@ pub fn parse_interaction(body: &[u8]) -> Result<Interaction, PayloadError> {
             })
         }
         "view_submission" => {
-            let view = v.get("view").ok_or_else(|| bad("view_submission without view"))?;
+            let view = v
+                .get("view")
+                .ok_or_else(|| bad("view_submission without view"))?;
             Ok(Interaction::ViewSubmission {
                 user: required(&v, &["user", "id"])?,
                 view_id: str_at(view, &["id"]).unwrap_or_default().to_string(),
@@ -184,8 +186,12 @@ pub fn parse_interaction(body: &[u8]) -> Result<Interaction, PayloadError> {
             trigger_id: str_at(&v, &["trigger_id"]).unwrap_or_default().to_string(),
             message_ts: required(&v, &["message_ts"])
                 .or_else(|_| required(&v, &["message", "ts"]))?,
-            message_user: str_at(&v, &["message", "user"]).unwrap_or_default().to_string(),
-            message_text: str_at(&v, &["message", "text"]).unwrap_or_default().to_string(),
+            message_user: str_at(&v, &["message", "user"])
+                .unwrap_or_default()
+                .to_string(),
+            message_text: str_at(&v, &["message", "text"])
+                .unwrap_or_default()
+                .to_string(),
         }),
         other => Ok(Interaction::Other(other.to_string())),
     }
@@ -206,9 +212,9 @@ fn parse_values(values: Option<&Value>) -> Result<ViewValues, PayloadError> {
         let mut fields = HashMap::new();
         for (action_id, field) in actions {
             let value = match str_at(field, &["type"]).unwrap_or_default() {
-                "static_select" | "radio_buttons" | "external_select" => {
-                    FieldValue::Option(str_at(field, &["selected_option", "value"]).map(str::to_string))
-                }
+                "static_select" | "radio_buttons" | "external_select" => FieldValue::Option(
+                    str_at(field, &["selected_option", "value"]).map(str::to_string),
+                ),
                 "checkboxes" | "multi_static_select" => FieldValue::Options(
                     field
                         .get("selected_options")
@@ -241,7 +247,8 @@ pub enum EventBody {
 }
 
 pub fn parse_event(body: &[u8]) -> Result<EventBody, PayloadError> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| bad(format!("event is not JSON: {e}")))?;
+    let v: Value =
+        serde_json::from_slice(body).map_err(|e| bad(format!("event is not JSON: {e}")))?;
     match required(&v, &["type"])?.as_str() {
         "url_verification" => Ok(EventBody::UrlVerification {
             challenge: required(&v, &["challenge"])?,
@@ -259,7 +266,9 @@ mod tests {
     use super::*;
 
     fn form(json: &str) -> Vec<u8> {
-        serde_urlencoded::to_string([("payload", json)]).unwrap().into_bytes()
+        serde_urlencoded::to_string([("payload", json)])
+            .unwrap()
+            .into_bytes()
     }
 
     #[test]
@@ -276,8 +285,11 @@ mod tests {
           "severity":{"value":{"type":"static_select","selected_option":{"value":"P1"}}},
           "who":{"value":{"type":"users_select","selected_user":"U9"}},
           "private":{"value":{"type":"checkboxes","selected_options":[{"value":"private"}]}}}}}}"#;
-        let Interaction::ViewSubmission { values, callback_id, .. } =
-            parse_interaction(&form(sub)).unwrap()
+        let Interaction::ViewSubmission {
+            values,
+            callback_id,
+            ..
+        } = parse_interaction(&form(sub)).unwrap()
         else {
             panic!()
         };
@@ -297,7 +309,9 @@ mod tests {
         assert!(parse_event(b"{}").is_err());
         assert_eq!(
             parse_event(br#"{"type":"url_verification","challenge":"abc"}"#).unwrap(),
-            EventBody::UrlVerification { challenge: "abc".into() }
+            EventBody::UrlVerification {
+                challenge: "abc".into()
+            }
         );
     }
 }

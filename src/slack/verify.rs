@@ -65,10 +65,11 @@ impl Verifier {
             .and_then(|h| hex::decode(h).ok())
             .ok_or(VerifyError::BadSignature)?;
         // `verify_slice` compares in constant time.
-        let matched = self
-            .secrets
-            .iter()
-            .any(|secret| mac_for(secret, timestamp, body).verify_slice(&given).is_ok());
+        let matched = self.secrets.iter().any(|secret| {
+            mac_for(secret, timestamp, body)
+                .verify_slice(&given)
+                .is_ok()
+        });
         if matched {
             Ok(())
         } else {

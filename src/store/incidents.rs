@@ -38,10 +38,10 @@ impl Store {
             }
         };
         let inc = &outcome.incident;
-        sqlx::query(&format!(
+        sqlx::query(
             "INSERT INTO incidents (id, title, description, service, impact, severity, status, private, reporter, origin_channel, declared_at, severity_since, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0)"
-        ))
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0)",
+        )
         .bind(&inc.id)
         .bind(&inc.title)
         .bind(&inc.description)
@@ -149,10 +149,12 @@ impl Store {
     }
 
     pub async fn incident(&self, id: &str) -> StoreResult<Option<Incident>> {
-        let row = sqlx::query(&format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         match row {
             Some(row) => Ok(Some(self.with_roles(incident_from_row(&row)?).await?)),
             None => Ok(None),
@@ -280,14 +282,16 @@ async fn insert_timeline(
     incident_id: &str,
     entry: &TimelineEntry,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO timeline (incident_id, at, actor, kind, text) VALUES ($1, $2, $3, $4, $5)")
-        .bind(incident_id)
-        .bind(entry.at)
-        .bind(&entry.actor)
-        .bind(&entry.kind)
-        .bind(&entry.text)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO timeline (incident_id, at, actor, kind, text) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(incident_id)
+    .bind(entry.at)
+    .bind(&entry.actor)
+    .bind(&entry.kind)
+    .bind(&entry.text)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

@@ -8,10 +8,10 @@ mod outbox;
 mod rows;
 mod scheduler;
 
-pub use outbox::{OutboxRow, NewEffect};
+pub use outbox::{NewEffect, OutboxRow};
 
 use anyhow::Context;
-use sqlx::any::{AnyPoolOptions, AnyConnectOptions};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 use std::str::FromStr;
 use std::time::Duration;
@@ -50,7 +50,10 @@ impl Store {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Backend::Postgres
         } else {
-            anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres:// (got {})", redact(url));
+            anyhow::bail!(
+                "DATABASE_URL must start with sqlite:// or postgres:// (got {})",
+                redact(url)
+            );
         };
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") => {
@@ -98,7 +101,10 @@ impl Store {
             Backend::Sqlite => &SQLITE_MIGRATOR,
             Backend::Postgres => &POSTGRES_MIGRATOR,
         };
-        migrator.run(&self.pool).await.context("applying migrations")?;
+        migrator
+            .run(&self.pool)
+            .await
+            .context("applying migrations")?;
         Ok(())
     }
 
@@ -118,6 +124,22 @@ impl Store {
             Backend::Sqlite => "",
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         }
+    }
+
+    /// SQLite has exactly one process: any lease in the file belongs to a previous run of
+    /// this one, which is gone. (PostgreSQL leases may belong to live replicas: they expire.)
+    pub async fn release_stale_leases(&self) -> StoreResult<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("UPDATE outbox SET lease_until = NULL WHERE state = 'pending' AND lease_until IS NOT NULL")
+                .execute(&self.pool)
+                .await?;
+            sqlx::query(
+                "UPDATE incidents SET sched_lease_until = NULL WHERE sched_lease_until IS NOT NULL",
+            )
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(())
     }
 
     /// Records an Events API delivery; false when it was seen before (a Slack retry).

@@ -102,7 +102,12 @@ impl Store {
     }
 
     /// Transient failure: try again at `next_attempt_at`.
-    pub async fn effect_retry(&self, id: i64, next_attempt_at: i64, error: &str) -> StoreResult<()> {
+    pub async fn effect_retry(
+        &self,
+        id: i64,
+        next_attempt_at: i64,
+        error: &str,
+    ) -> StoreResult<()> {
         sqlx::query("UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3")
             .bind(next_attempt_at)
             .bind(error)

@@ -6,7 +6,12 @@ use sqlx::Row;
 
 impl Store {
     /// Leases up to `limit` incidents whose earliest due time has passed.
-    pub async fn claim_due(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<String>> {
+    pub async fn claim_due(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<String>> {
         let sql = format!(
             "UPDATE incidents SET sched_lease_until = $1
              WHERE id IN (

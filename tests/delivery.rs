@@ -1,0 +1,176 @@
+//! The outbox: effects reach Slack despite rate limits and server errors, exactly once,
+//! and effects pending when the app stops are delivered after it starts again.
+
+mod support;
+
+use std::time::Duration;
+use support::*;
+use warroom::emulator::Faults;
+
+/// Exactly one of everything a declare produces, for the incident named `title`.
+fn assert_declared_once(h: &Harness, title_slug: &str) -> String {
+    let channels: Vec<_> = h
+        .slack
+        .channels()
+        .into_iter()
+        .filter(|c| c.name.contains(title_slug))
+        .collect();
+    assert_eq!(
+        channels.len(),
+        1,
+        "one channel for {title_slug}: {channels:?}"
+    );
+    let channel = &channels[0];
+    assert_eq!(channel.pins.len(), 1, "one pin");
+    let cards: Vec<_> = h
+        .slack
+        .messages(&channel.id)
+        .into_iter()
+        .filter(|m| m.buttons().iter().any(|b| b.text == "Take role"))
+        .collect();
+    assert_eq!(cards.len(), 1, "one card");
+    assert!(channel.members.contains(&ALICE.to_string()));
+    assert!(
+        channel.topic.starts_with("INC-"),
+        "topic {:?}",
+        channel.topic
+    );
+    let announcements = h.messages_with(ANNOUNCE, &format!("<#{}>", channel.id));
+    assert_eq!(announcements.len(), 1, "one announcement");
+    channel.id.clone()
+}
+
+both!(delivers_through_429_bursts_and_5xx, |b| async move {
+    let h = Harness::start(b).await;
+    h.slack.set_faults(Faults {
+        error_5xx_ratio: 0.3,
+        rate_limit_burst: 4,
+        retry_after_secs: 1,
+        latency: Duration::ZERO,
+    });
+    let reply = h
+        .command(ALICE, GENERAL, "declare P1 Checkout API returns 500s")
+        .await;
+    assert_eq!(reply.status, 200);
+    let id = incident_id_in(&reply.text()).unwrap();
+    h.channel_of(&id).await;
+    h.eventually("announced and the declarer told", |s| {
+        s.ephemerals()
+            .iter()
+            .any(|e| e.user == ALICE && e.text.contains(&id))
+            && s.messages(ANNOUNCE).iter().any(|m| m.text.contains(&id))
+    })
+    .await;
+    let faulted = h
+        .slack
+        .calls()
+        .iter()
+        .filter(|c| c.http_status != 200)
+        .count();
+    assert!(faulted >= 4, "the fake really failed calls ({faulted})");
+    assert!(h.slack.calls().iter().any(|c| c.http_status == 429));
+    assert_declared_once(&h, "checkout-api-returns-500s");
+    let m = h.get("/metrics").await.body;
+    assert!(m.contains("result=\"rate_limited\""), "{m}");
+    h.finish().await;
+});
+
+both!(pending_effects_survive_a_restart, |b| async move {
+    let mut h = Harness::start(b).await;
+    // Slack is down: nothing can be delivered.
+    h.slack.set_faults(Faults {
+        error_5xx_ratio: 1.0,
+        ..Faults::default()
+    });
+    let reply = h.command(ALICE, GENERAL, "declare P1 Search is down").await;
+    let id = incident_id_in(&reply.text()).unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(h
+        .slack
+        .channels()
+        .iter()
+        .all(|c| !c.name.contains("search-is-down")));
+    h.stop().await;
+    // Slack recovers while warroom is down; warroom starts again on the same database.
+    h.slack.set_faults(Faults::default());
+    h.boot().await;
+    h.channel_of(&id).await;
+    h.eventually("announced", |s| {
+        s.messages(ANNOUNCE).iter().any(|m| m.text.contains(&id))
+    })
+    .await;
+    assert_declared_once(&h, "search-is-down");
+    h.finish().await;
+});
+
+both!(crash_mid_delivery_loses_nothing, |b| async move {
+    let mut h = Harness::start(b).await;
+    // Every call takes 300 ms, so the crash lands mid-delivery.
+    h.slack.set_faults(Faults {
+        latency: Duration::from_millis(300),
+        ..Faults::default()
+    });
+    let reply = h.command(ALICE, GENERAL, "declare P1 Queue backlog").await;
+    let id = incident_id_in(&reply.text()).unwrap();
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    h.crash().await;
+    h.slack.set_faults(Faults::default());
+    h.boot().await;
+    h.channel_of(&id).await;
+    h.eventually("announced", |s| {
+        s.messages(ANNOUNCE).iter().any(|m| m.text.contains(&id))
+    })
+    .await;
+    // A crash between Slack's answer and our record of it may repeat that one call
+    // (SPEC §7); everything else happens exactly once.
+    let card_posts = h
+        .slack
+        .calls()
+        .iter()
+        .filter(|c| {
+            c.method == "chat.postMessage"
+                && c.ok
+                && c.args["text"].as_str().is_some_and(|t| t.contains(&id))
+                && c.args["channel"] != ANNOUNCE
+        })
+        .count();
+    assert!(card_posts <= 2, "card posted {card_posts} times");
+    let channels = h
+        .slack
+        .channels()
+        .into_iter()
+        .filter(|c| c.name.contains("queue-backlog"))
+        .count();
+    assert!((1..=2).contains(&channels), "{channels} channels");
+    h.finish().await;
+});
+
+both!(permanent_errors_are_recorded_not_retried, |b| async move {
+    let h = Harness::start(b).await;
+    let channel = h.declare(ALICE, "P2 Cache stampede").await;
+    // Inviting someone who doesn't exist fails permanently: recorded, surfaced, not retried.
+    let r = h.command(ALICE, &channel, "role tech <@U0NOBODY>").await;
+    assert_eq!(r.status, 200);
+    h.eventually("the failure is surfaced in the channel", |s| {
+        s.messages(&channel)
+            .iter()
+            .any(|m| m.text.contains("could not invite") && m.text.contains("user_not_found"))
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let invites = h
+        .slack
+        .calls()
+        .iter()
+        .filter(|c| {
+            c.method == "conversations.invite" && c.error.as_deref() == Some("user_not_found")
+        })
+        .count();
+    assert_eq!(invites, 1, "a permanent error is not retried");
+    let m = h.get("/metrics").await.body;
+    assert!(
+        m.contains("warroom_deliveries_total{kind=\"invite\",result=\"failed\"} 1"),
+        "{m}"
+    );
+    h.finish().await;
+});

@@ -1,0 +1,128 @@
+//! Request bodies shaped exactly like Slack's (see shared/slack/).
+
+use serde_json::{json, Value};
+use warroom::emulator::{Message, View};
+
+pub fn slash_command_form(user: &str, channel: &str, text: &str) -> String {
+    serde_urlencoded::to_string([
+        ("token", "gIkuvaNzQIHg97ATvDxqgjtO"),
+        ("team_id", "T0001"),
+        ("team_domain", "example"),
+        ("channel_id", channel),
+        ("channel_name", "general"),
+        ("user_id", user),
+        ("user_name", "someone"),
+        ("command", "/incident"),
+        ("text", text),
+        ("api_app_id", "A123456"),
+        ("is_enterprise_install", "false"),
+        ("response_url", "https://hooks.slack.com/commands/1234/5678"),
+        ("trigger_id", &new_trigger()),
+    ])
+    .unwrap()
+}
+
+/// Slack trigger ids are single-use; every request gets a new one.
+pub fn new_trigger() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(1);
+    format!(
+        "13345224609.738474920.{:x}",
+        N.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+pub fn block_actions(user: &str, message: &Message, action: Value) -> Value {
+    json!({
+        "type": "block_actions",
+        "user": {"id": user, "username": "someone", "name": "someone", "team_id": "T0001"},
+        "api_app_id": "A123456",
+        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "container": {"type": "message", "message_ts": message.ts, "channel_id": message.channel, "is_ephemeral": false},
+        "trigger_id": new_trigger(),
+        "team": {"id": "T0001", "domain": "example"},
+        "enterprise": null,
+        "is_enterprise_install": false,
+        "channel": {"id": message.channel, "name": "channel"},
+        "message": {"type": "message", "user": "U0BOT", "ts": message.ts, "bot_id": "B0BOT", "text": message.text, "blocks": message.blocks},
+        "state": {"values": {}},
+        "response_url": "https://hooks.slack.com/actions/T0001/123/abc",
+        "actions": [action]
+    })
+}
+
+/// A `view_submission` for `view` with each input block filled from `fills`
+/// (`block_id`, value); unfilled inputs arrive empty, as Slack sends them.
+pub fn view_submission(user: &str, view: &View, fills: &[(&str, &str)]) -> Value {
+    let mut values = serde_json::Map::new();
+    for block in view.view["blocks"].as_array().cloned().unwrap_or_default() {
+        if block["type"] != "input" {
+            continue;
+        }
+        let block_id = block["block_id"].as_str().unwrap_or_default().to_string();
+        let element = &block["element"];
+        let action_id = element["action_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let fill = fills.iter().find(|(b, _)| *b == block_id).map(|(_, v)| *v);
+        let kind = element["type"].as_str().unwrap_or_default();
+        let value = match kind {
+            "static_select" => {
+                let chosen = fill.and_then(|v| {
+                    element["options"]
+                        .as_array()?
+                        .iter()
+                        .find(|o| o["value"] == v)
+                        .cloned()
+                });
+                let chosen = chosen.or_else(|| {
+                    fill.is_none()
+                        .then(|| element.get("initial_option").cloned())
+                        .flatten()
+                });
+                json!({"type": "static_select", "selected_option": chosen})
+            }
+            "checkboxes" => {
+                let chosen: Vec<Value> = element["options"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|o| fill.is_some_and(|v| o["value"] == v))
+                    .collect();
+                json!({"type": "checkboxes", "selected_options": chosen})
+            }
+            "users_select" => json!({"type": "users_select", "selected_user": fill}),
+            _ => {
+                let initial = element.get("initial_value").and_then(Value::as_str);
+                json!({"type": "plain_text_input", "value": fill.or(initial)})
+            }
+        };
+        let mut inner = serde_json::Map::new();
+        inner.insert(action_id, value);
+        values.insert(block_id, Value::Object(inner));
+    }
+    json!({
+        "type": "view_submission",
+        "team": {"id": "T0001", "domain": "example"},
+        "user": {"id": user, "username": "someone", "name": "someone", "team_id": "T0001"},
+        "api_app_id": "A123456",
+        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "trigger_id": new_trigger(),
+        "view": {
+            "id": view.id,
+            "team_id": "T0001",
+            "type": "modal",
+            "callback_id": view.view["callback_id"],
+            "private_metadata": view.view["private_metadata"],
+            "hash": "156772938.1827394",
+            "title": view.view["title"],
+            "blocks": view.view["blocks"],
+            "state": {"values": values}
+        },
+        "response_urls": [],
+        "is_enterprise_install": false,
+        "enterprise": null
+    })
+}
