@@ -1,0 +1,316 @@
+//! Cadences, reminders, targets and escalation, driven by an injected clock (minutes
+//! pass in milliseconds) or second-scale policy durations; restarts and two replicas.
+
+mod support;
+
+use std::time::Duration;
+use support::*;
+use warroom::policy::Policy;
+
+const MIN: u64 = 60;
+
+/// Moves the shared clock forward and lets the scheduler and the outbox catch up.
+async fn advance(h: &Harness, secs: u64) {
+    h.clock.advance(Duration::from_secs(secs));
+    h.app().service.scheduler_wake.notify_waiters();
+    settle(h).await;
+}
+
+/// Waits until the outbox is empty (and a little more, so nothing else is coming).
+async fn settle(h: &Harness) {
+    for _ in 0..200 {
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        if h.app().service.store.outbox_depth().await.unwrap() == 0 {
+            break;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(150)).await;
+}
+
+fn reminders(h: &Harness, channel: &str) -> Vec<warroom::emulator::Message> {
+    h.messages_with(channel, ":alarm_clock:")
+}
+
+both!(reminders_follow_the_cadence, |b| async move {
+    let h = Harness::start(b).await;
+    let channel = h.declare(ALICE, "P1 Orders stuck").await; // P1: updates every 30m
+    advance(&h, 29 * MIN).await;
+    assert_eq!(reminders(&h, &channel).len(), 0, "not due yet");
+    advance(&h, 2 * MIN).await;
+    let first = reminders(&h, &channel);
+    assert_eq!(first.len(), 1);
+    // Nobody holds IC or comms: the reporter is reminded. Buttons to act.
+    assert!(
+        first[0].text.contains(&format!("<@{ALICE}>")),
+        "{}",
+        first[0].text
+    );
+    let labels: Vec<String> = first[0].buttons().into_iter().map(|b| b.text).collect();
+    assert_eq!(
+        labels,
+        ["Post update", "Snooze 15m", "Snooze 30m", "Snooze 1h"]
+    );
+
+    // With an IC and a comms lead, both are mentioned (and not the reporter).
+    h.command(BOB, &channel, &format!("role ic <@{BOB}>")).await;
+    h.command(BOB, &channel, &format!("role comms <@{CAROL}>"))
+        .await;
+    advance(&h, 30 * MIN).await;
+    let second = reminders(&h, &channel);
+    assert_eq!(second.len(), 2, "repeats at the cadence");
+    assert!(
+        second[1].text.contains(&format!("<@{BOB}> <@{CAROL}>")),
+        "{}",
+        second[1].text
+    );
+    assert!(!second[1].text.contains(&format!("<@{ALICE}>")));
+
+    // "Post update" on the reminder opens the modal; an update silences reminders.
+    h.click(BOB, &second[1], &button(&second[1], "Post update"))
+        .await;
+    let view = h.last_view("post_update");
+    h.submit(BOB, &view, &[("summary", "Replaying the queue")])
+        .await;
+    advance(&h, 29 * MIN).await;
+    assert_eq!(reminders(&h, &channel).len(), 2, "quiet after an update");
+    advance(&h, 2 * MIN).await;
+    assert_eq!(
+        reminders(&h, &channel).len(),
+        3,
+        "due again a cadence after the update"
+    );
+
+    // Snooze 1h: nothing for an hour.
+    let third = reminders(&h, &channel).pop().unwrap();
+    h.click(CAROL, &third, &button(&third, "Snooze 1h")).await;
+    settle(&h).await;
+    assert_eq!(
+        h.messages_with(&channel, "snoozed the update reminder")
+            .len(),
+        1
+    );
+    advance(&h, 59 * MIN).await;
+    assert_eq!(reminders(&h, &channel).len(), 3, "snoozed");
+    advance(&h, 2 * MIN).await;
+    assert_eq!(reminders(&h, &channel).len(), 4);
+
+    // Resolved: reminders stop for good.
+    h.command(BOB, &channel, "resolve Queue drained").await;
+    advance(&h, 5 * 60 * MIN).await;
+    assert_eq!(reminders(&h, &channel).len(), 4, "stopped at resolve");
+    h.finish().await;
+});
+
+both!(severity_change_rebases_the_cadence, |b| async move {
+    let h = Harness::start(b).await;
+    let channel = h.declare(ALICE, "P2 Reports slow").await; // P2: every 2h
+    advance(&h, 60 * MIN).await;
+    h.command(ALICE, &channel, "severity P0").await; // P0: every 15m, from now
+    advance(&h, 14 * MIN).await;
+    assert_eq!(reminders(&h, &channel).len(), 0);
+    advance(&h, 2 * MIN).await;
+    assert_eq!(
+        reminders(&h, &channel).len(),
+        1,
+        "15m after the change, not 2h after declare"
+    );
+    h.command(ALICE, &channel, "severity P3").await; // P3: no cadence
+    advance(&h, 10 * 60 * MIN).await;
+    assert_eq!(
+        reminders(&h, &channel).len(),
+        1,
+        "P3 has no update reminders"
+    );
+    h.finish().await;
+});
+
+both!(no_ic_nag_until_someone_takes_the_role, |b| async move {
+    let h = Harness::start(b).await;
+    let channel = h.declare(ALICE, "P1 DNS flapping").await; // respond_within 15m, cadence 30m
+    let nags = |h: &Harness| h.messages_with(&channel, "has no Incident Commander").len();
+    advance(&h, 14 * MIN).await;
+    assert_eq!(nags(&h), 0);
+    advance(&h, 2 * MIN).await;
+    assert_eq!(nags(&h), 1);
+    let nag = h
+        .messages_with(&channel, "has no Incident Commander")
+        .remove(0);
+    advance(&h, 30 * MIN).await;
+    assert_eq!(nags(&h), 2, "once per cadence");
+    // The nag's button takes the role.
+    h.click(BOB, &nag, &button(&nag, "Take Incident Commander"))
+        .await;
+    h.eventually("Bob is IC", |s| {
+        s.channel(&channel)
+            .unwrap()
+            .topic
+            .ends_with(&format!("<@{BOB}>"))
+    })
+    .await;
+    advance(&h, 90 * MIN).await;
+    assert_eq!(nags(&h), 2, "no nag once an IC is assigned");
+    h.finish().await;
+});
+
+both!(
+    resolution_targets_warn_at_80_and_breach_at_100,
+    |b| async move {
+        let h = Harness::start(b).await;
+        let channel = h.declare(ALICE, "P1 Billing drift").await; // resolve_within 4h
+        h.command(BOB, &channel, &format!("role ic <@{BOB}>")).await;
+        let warnings = |h: &Harness| {
+            h.messages_with(&channel, "has used 80% of its 4h resolution target")
+                .len()
+        };
+        let breaches = |h: &Harness| {
+            h.messages_with(&channel, "breached its 4h resolution target")
+                .len()
+        };
+        advance(&h, 191 * MIN).await;
+        assert_eq!((warnings(&h), breaches(&h)), (0, 0));
+        advance(&h, 2 * MIN).await; // 3h13m > 80% of 4h
+        assert_eq!((warnings(&h), breaches(&h)), (1, 0));
+        advance(&h, 48 * MIN).await; // 4h01m
+        assert_eq!((warnings(&h), breaches(&h)), (1, 1));
+        advance(&h, 6 * 60 * MIN).await;
+        assert_eq!((warnings(&h), breaches(&h)), (1, 1), "each once");
+        h.finish().await;
+    }
+);
+
+both!(three_causes_of_escalation, |b| async move {
+    let h = Harness::start(b).await;
+    // Manual: `escalate reason`, in the channel and the announcement thread.
+    let channel = h.declare(ALICE, "P1 Login storms").await; // escalate_after 2h to S0SENIOR
+    h.command(BOB, &channel, &format!("role ic <@{BOB}>")).await;
+    h.command(BOB, &channel, "escalate need the DB team").await;
+    let escalations = |h: &Harness, ch: &str| h.messages_with(ch, "<!subteam^S0SENIOR>").len();
+    settle(&h).await;
+    assert_eq!(escalations(&h, &channel), 1);
+    assert!(h.messages_with(&channel, "need the DB team").len() == 1);
+    let thread = h
+        .slack
+        .messages(ANNOUNCE)
+        .into_iter()
+        .filter(|m| m.thread_ts.is_some() && m.text.contains("S0SENIOR"))
+        .count();
+    assert_eq!(thread, 1, "escalation mirrored in the announcement thread");
+
+    // Two reminders in a row ignored (updates keep the timer cause away: post one first).
+    h.command(BOB, &channel, "update looking").await;
+    advance(&h, 31 * MIN).await;
+    assert_eq!(
+        escalations(&h, &channel),
+        1,
+        "one ignored reminder is not enough"
+    );
+    advance(&h, 30 * MIN).await;
+    assert_eq!(escalations(&h, &channel), 2);
+    assert_eq!(
+        h.messages_with(&channel, "two update reminders in a row went unanswered")
+            .len(),
+        1
+    );
+    advance(&h, 30 * MIN).await;
+    assert_eq!(
+        h.messages_with(&channel, "two update reminders in a row went unanswered")
+            .len(),
+        1,
+        "once per cause"
+    );
+
+    // Timer: 2h unresolved.
+    advance(&h, 30 * MIN).await; // 2h01m since declare
+    assert_eq!(h.messages_with(&channel, "unresolved after 2h").len(), 1);
+    advance(&h, 3 * 60 * MIN).await;
+    assert_eq!(
+        h.messages_with(&channel, "unresolved after 2h").len(),
+        1,
+        "once"
+    );
+    let timeline = h.command(BOB, &channel, "timeline").await.text();
+    assert_eq!(
+        timeline.matches("Escalated to S0SENIOR").count(),
+        3,
+        "{timeline}"
+    );
+
+    // A severity with no escalation target explains itself.
+    let quiet = h.declare(ALICE, "P3 Typo on status page").await;
+    let r = h.command(ALICE, &quiet, "escalate").await;
+    assert!(r.text().contains("No escalation target"), "{}", r.text());
+    h.finish().await;
+});
+
+both!(
+    restart_resumes_schedules_with_one_catch_up,
+    |b| async move {
+        let mut h = Harness::start(b).await;
+        let a = h.declare(ALICE, "P1 First").await;
+        let c = h.declare(BOB, "P0 Second").await;
+        h.command(ALICE, &a, &format!("role ic <@{ALICE}>")).await;
+        h.command(BOB, &c, &format!("role ic <@{BOB}>")).await;
+        settle(&h).await;
+        h.stop().await;
+        // Down for 10 hours: 20 P1 intervals, 40 P0 intervals missed.
+        h.clock.advance(Duration::from_secs(10 * 60 * MIN));
+        h.boot().await;
+        settle(&h).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            reminders(&h, &a).len(),
+            1,
+            "one catch-up reminder, not one per missed interval"
+        );
+        assert_eq!(reminders(&h, &c).len(), 1);
+        // And the schedule goes on from there.
+        advance(&h, 16 * MIN).await;
+        assert_eq!(reminders(&h, &c).len(), 2, "P0 cadence resumes");
+        assert_eq!(reminders(&h, &a).len(), 1);
+        h.finish().await;
+    }
+);
+
+/// Second-scale durations: P1 reminds every second.
+fn fast_policy() -> Policy {
+    let text = r#"
+announce_channel = "C0ANNOUNCE"
+[[severity]]
+name = "P1"
+label = "High"
+update_every = "1s"
+resolve_within = "1h"
+"#;
+    Policy::from_toml_str(text, "fast.toml").unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_on_postgres_never_duplicate_reminders() {
+    let mut h = Harness::with_policy(Backend::Postgres, fast_policy()).await;
+    let first = h.app.take().unwrap();
+    h.boot().await; // a second instance on the same database
+    let second = h.app.take().unwrap();
+    h.app = Some(first);
+    let channel = h.declare(ALICE, "P1 Replicated").await;
+    // Let at least 10 reminders fall due.
+    tokio::time::sleep(Duration::from_millis(11_500)).await;
+    second.shutdown().await;
+    h.stop().await;
+    let posted = reminders(&h, &channel);
+    let stamps: Vec<f64> = posted.iter().map(|m| m.ts.parse().unwrap()).collect();
+    assert!(posted.len() >= 10, "{} reminders", posted.len());
+    assert!(
+        posted.len() <= 12,
+        "{} reminders in ~11.5 s at a 1 s cadence",
+        posted.len()
+    );
+    for pair in stamps.windows(2) {
+        assert!(
+            pair[1] - pair[0] > 0.7,
+            "two reminders {:.3} s apart: a duplicate",
+            pair[1] - pair[0]
+        );
+    }
+    h.boot().await;
+    h.finish().await;
+}
