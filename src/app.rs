@@ -71,6 +71,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
     let state = AppState {
         service: service.clone(),
         verifier: Verifier::new(&settings.signing_secrets, opts.clock.clone()),
+        api_token: settings.api_token.clone(),
     };
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

@@ -2,13 +2,15 @@
 //! signatures, reminders and targets can be exercised at any instant without sleeping.
 
 use chrono::{DateTime, TimeZone, Utc};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 
 /// A clock that can be offset (tests) but otherwise follows the system clock.
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
     offset_ms: Arc<AtomicI64>,
+    /// When set, the clock stands still at `offset_ms` (absolute epoch ms) until advanced.
+    frozen: Arc<AtomicBool>,
 }
 
 impl Clock {
@@ -17,7 +19,18 @@ impl Clock {
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + chrono::Duration::milliseconds(self.offset_ms.load(Ordering::Relaxed))
+        let offset = self.offset_ms.load(Ordering::Relaxed);
+        if self.frozen.load(Ordering::Relaxed) {
+            return from_ms(offset);
+        }
+        Utc::now() + chrono::Duration::milliseconds(offset)
+    }
+
+    /// Stops the clock at `at`; only [`Clock::advance`] moves it from then on (golden tests).
+    pub fn freeze(&self, at: DateTime<Utc>) {
+        self.offset_ms
+            .store(at.timestamp_millis(), Ordering::Relaxed);
+        self.frozen.store(true, Ordering::Relaxed);
     }
 
     pub fn now_ms(&self) -> i64 {

@@ -125,7 +125,8 @@ impl Outbox {
                 self.store.effect_done(row.id, now, note.as_deref()).await?;
             }
             Delivery::Retry(err) => {
-                let result = if matches!(err, CallError::RateLimited(_)) {
+                let rate_limited = matches!(err, CallError::RateLimited(_));
+                let result = if rate_limited {
                     "rate_limited"
                 } else {
                     "retried"
@@ -134,7 +135,12 @@ impl Outbox {
                 let wait = backoff(row.attempts, &err);
                 tracing::info!(error = %err, wait_ms = wait.as_millis() as u64, "delivery will be retried");
                 self.store
-                    .effect_retry(row.id, now + wait.as_millis() as i64, &err.to_string())
+                    .effect_retry(
+                        row.id,
+                        now + wait.as_millis() as i64,
+                        &err.to_string(),
+                        !rate_limited,
+                    )
                     .await?;
             }
             Delivery::Failed(reason) => {

@@ -189,6 +189,41 @@ impl Service {
         Ok(text)
     }
 
+    /// The post-mortem draft of `inc`, in Markdown.
+    pub async fn postmortem(&self, inc: &Incident) -> Result<String, ServiceError> {
+        let timeline = self.store.timeline(&inc.id).await?;
+        let updates = self.store.updates(&inc.id).await?;
+        let action_items = self.store.action_items(&inc.id).await?;
+        Ok(crate::incident::postmortem::render(
+            &crate::incident::postmortem::PostmortemInput {
+                incident: inc,
+                policy: &self.policy,
+                timeline: &timeline,
+                updates: &updates,
+                action_items: &action_items,
+            },
+        ))
+    }
+
+    /// MTTA, MTTR and counts over the last `window`.
+    pub async fn stats(
+        &self,
+        window: Duration,
+    ) -> Result<crate::incident::stats::Stats, ServiceError> {
+        let now = self.clock.now_ms();
+        let since = now - i64::try_from(window.as_millis()).unwrap_or(i64::MAX / 2);
+        let incidents = self.store.incidents_since(since).await?;
+        let order: Vec<String> = self
+            .policy
+            .severities
+            .iter()
+            .map(|s| s.name.clone())
+            .collect();
+        Ok(crate::incident::stats::compute(
+            &incidents, &order, since, now,
+        ))
+    }
+
     /// `/incident timeline`: every entry, in UTC, with its actor.
     pub async fn timeline_text(&self, inc: &Incident) -> Result<String, ServiceError> {
         let entries = self.store.timeline(&inc.id).await?;

@@ -495,8 +495,21 @@ impl Workspace {
     // ---------------------------------------------------------------- chat.*
 
     fn chat_post_message(&mut self, args: &Args, now: i64) -> ApiResult {
-        // chat.postMessage, unlike most methods, also accepts a channel name (`#general`).
+        // chat.postMessage, unlike most methods, also accepts a channel name (`#general`),
+        // and a user id: the message goes to the app's DM with that user.
         let target = str_arg(args, "channel").unwrap_or_default();
+        if target.starts_with(['U', 'W']) && self.channel_index(&target).is_none() {
+            if !self.users.iter().any(|u| u.id == target) {
+                return Err(ApiError::from("channel_not_found"));
+            }
+            let dm = format!("D{}", &target[1..]);
+            if self.channel_index(&dm).is_none() {
+                self.add_channel(&dm, &format!("dm-{target}"), &[BOT_USER_ID, &target], now);
+            }
+            let mut redirected = args.clone();
+            redirected.insert("channel".into(), serde_json::Value::String(dm));
+            return self.chat_post_message(&redirected, now);
+        }
         let idx = match self.channel_index(&target) {
             Some(idx) => idx,
             None => self

@@ -62,6 +62,12 @@ fn command_name(c: &SlashCommand) -> &'static str {
     }
 }
 
+/// `/incident stats` without a window looks back this far.
+const DEFAULT_STATS_WINDOW: std::time::Duration = std::time::Duration::from_secs(30 * 86_400);
+/// Bytes of Markdown per post-mortem message: Slack displays up to 4,000 characters of a
+/// message's text before folding it, so each part stays well under.
+const POSTMORTEM_PART: usize = 3_500;
+
 /// Empty 200: Slack shows nothing more (the effects speak in the channel).
 fn silent() -> Response {
     "".into_response()
@@ -110,9 +116,10 @@ async fn dispatch(
             }
             SlashCommand::List => ephemeral(service.list_text(user).await?),
             SlashCommand::Help => ephemeral(blocks::help_text(&service.policy)),
-            SlashCommand::Stats(_) => ephemeral(
-                "`stats` is not available in this version of warroom yet. `/incident list` shows what is open.",
-            ),
+            SlashCommand::Stats(window) => {
+                let window = window.unwrap_or(DEFAULT_STATS_WINDOW);
+                ephemeral(crate::incident::stats::text(&service.stats(window).await?))
+            }
             _ => silent(),
         });
     }
@@ -133,12 +140,12 @@ async fn dispatch(
     match command {
         SlashCommand::Status(status) => act(Action::SetStatus(status)).await,
         SlashCommand::Severity(sev) => act(Action::SetSeverity(sev)).await,
-        SlashCommand::Role { role, user: who } => {
-            act(Action::AssignRole { role, user: who }).await
-        }
+        SlashCommand::Role { role, user: who } => act(Action::AssignRole { role, user: who }).await,
         SlashCommand::Roles => {
-            let mut board = vec![serde_json::json!({"type": "section", "text": {"type": "mrkdwn",
-                "text": format!("*Roles of {}*", inc.id)}})];
+            let mut board = vec![
+                serde_json::json!({"type": "section", "text": {"type": "mrkdwn",
+                "text": format!("*Roles of {}*", inc.id)}}),
+            ];
             board.extend(blocks::role_board(&service.policy, &inc));
             service
                 .send(
@@ -172,13 +179,64 @@ async fn dispatch(
         SlashCommand::Resolve(None) => Ok(ephemeral_or_silent(
             open_resolve_modal(service, &inc, user, &form.trigger_id).await,
         )),
-        SlashCommand::Close => act(Action::Close).await,
-        SlashCommand::Escalate(reason) => act(Action::Escalate { reason }).await,
-        SlashCommand::Action { .. } | SlashCommand::Actions | SlashCommand::Postmortem => {
-            Ok(ephemeral(
-                "Action items and post-mortems are not available in this version of warroom yet; use `/incident note` to record it on the timeline.",
-            ))
+        SlashCommand::Close => {
+            let open_items = service
+                .store
+                .action_items(&inc.id)
+                .await?
+                .into_iter()
+                .filter(|i| !i.done)
+                .collect();
+            act(Action::Close { open_items }).await
         }
+        SlashCommand::Action { text, owner, due } => {
+            act(Action::AddActionItem {
+                text: grammar::normalize_mentions(&text),
+                owner,
+                due,
+            })
+            .await
+        }
+        SlashCommand::Actions => {
+            let items = service.store.action_items(&inc.id).await?;
+            if items.is_empty() {
+                return Ok(ephemeral(format!(
+                    "{} has no action items yet. Add one with `/incident action <text> [@owner] [due YYYY-MM-DD]`.",
+                    inc.id
+                )));
+            }
+            service
+                .send(
+                    &inc.id,
+                    &[Effect::Post {
+                        text: format!("Action items of {}", inc.id),
+                        blocks: Some(blocks::action_items(&inc, &items)),
+                    }],
+                )
+                .await?;
+            Ok(silent())
+        }
+        SlashCommand::Postmortem => {
+            let markdown = service.postmortem(&inc).await?;
+            let parts = crate::incident::postmortem::split(&markdown, POSTMORTEM_PART);
+            let total = parts.len();
+            let effects: Vec<Effect> = parts
+                .into_iter()
+                .enumerate()
+                .map(|(i, part)| Effect::Post {
+                    text: format!(
+                        ":page_facing_up: Post-mortem draft for {} ({}/{total}):\n```\n{part}```",
+                        inc.id,
+                        i + 1
+                    ),
+                    blocks: None,
+                })
+                .collect();
+            service.send(&inc.id, &effects).await?;
+            Ok(silent())
+        }
+        SlashCommand::Escalate(reason) => act(Action::Escalate { reason }).await,
+
         _ => Ok(silent()),
     }
 }

@@ -209,6 +209,23 @@ async fn on_action(
                 None => Ok(()),
             }
         }
+        ids::ACTION_DONE => {
+            let Some(item) = value.parse().ok() else {
+                return Ok(());
+            };
+            let Some(item) = service.store.action_item(item).await? else {
+                return Ok(());
+            };
+            let incident = item.incident_id.clone();
+            act_and_explain(
+                service,
+                &incident,
+                user,
+                channel,
+                Action::CompleteActionItem { item },
+            )
+            .await
+        }
         ids::JOIN => {
             let Some(inc) = service.store.incident(value).await? else {
                 return Ok(());

@@ -1,5 +1,6 @@
 //! The HTTP surface: Slack's three signed routes, health, readiness and metrics.
 
+mod api;
 mod commands;
 mod events;
 mod health;
@@ -22,6 +23,8 @@ pub const MAX_BODY: usize = 256 * 1024;
 pub struct AppState {
     pub service: Service,
     pub verifier: Verifier,
+    /// `WARROOM_API_TOKEN`; `/api/*` answers 404 without one.
+    pub api_token: Option<String>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -33,8 +36,18 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             verify_layer::verify_slack_signature,
         ));
+    let api = Router::new()
+        .route("/api/incidents", get(api::list))
+        .route("/api/incidents/{id}", get(api::detail))
+        .route("/api/incidents/{id}/postmortem.md", get(api::postmortem))
+        .route("/api/stats", get(api::stats))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            api::require_token,
+        ));
     Router::new()
         .merge(slack)
+        .merge(api)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

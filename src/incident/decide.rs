@@ -4,8 +4,8 @@
 
 use super::effect::Effect;
 use super::model::{
-    Incident, RoleHolder, Schedule, SlackRefs, Status, StatusUpdate, TimelineEntry, COMMS_ROLE,
-    IC_ROLE,
+    ActionItem, Incident, RoleHolder, Schedule, SlackRefs, Status, StatusUpdate, TimelineEntry,
+    COMMS_ROLE, IC_ROLE,
 };
 use super::render::{self, mention_target};
 use super::schedule;
@@ -36,8 +36,22 @@ pub struct Outcome {
     pub timeline: Vec<TimelineEntry>,
     pub effects: Vec<Effect>,
     pub update: Option<StatusUpdate>,
+    /// Action items to add or mark done.
+    pub action_items: Vec<ActionItemChange>,
     /// Ephemeral answer to the actor, when there is something to say.
     pub reply: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActionItemChange {
+    Add {
+        text: String,
+        owner: Option<String>,
+        due: Option<String>,
+    },
+    Done {
+        id: i64,
+    },
 }
 
 /// A command refused, with the reason shown to the actor; nothing changes.
@@ -73,7 +87,10 @@ pub enum Action {
     Resolve {
         summary: String,
     },
-    Close,
+    /// Close; `open_items` are the action items still open, listed in the closing message.
+    Close {
+        open_items: Vec<ActionItem>,
+    },
     Escalate {
         reason: Option<String>,
     },
@@ -81,6 +98,15 @@ pub enum Action {
         minutes: u32,
     },
     Note(String),
+    AddActionItem {
+        text: String,
+        owner: Option<String>,
+        due: Option<chrono::NaiveDate>,
+    },
+    /// Mark `item` (loaded by the caller) done.
+    CompleteActionItem {
+        item: ActionItem,
+    },
     /// The scheduler found something due at `ctx.now`.
     Tick,
 }
@@ -101,6 +127,7 @@ struct Builder {
     timeline: Vec<TimelineEntry>,
     effects: Vec<Effect>,
     update: Option<StatusUpdate>,
+    action_items: Vec<ActionItemChange>,
     reply: Option<String>,
     actor: String,
     now: i64,
@@ -113,6 +140,7 @@ impl Builder {
             timeline: Vec::new(),
             effects: Vec::new(),
             update: None,
+            action_items: Vec::new(),
             reply: None,
             actor: ctx.actor.to_string(),
             now: ctx.now,
@@ -143,6 +171,7 @@ impl Builder {
             timeline: self.timeline,
             effects: self.effects,
             update: self.update,
+            action_items: self.action_items,
             reply: self.reply,
         }
     }
@@ -243,7 +272,15 @@ pub fn declare(id: String, req: DeclareRequest, ctx: &Ctx) -> Result<Outcome, Re
 
 /// Applies `action` to `inc`.
 pub fn decide(inc: &Incident, action: &Action, ctx: &Ctx) -> Result<Outcome, Refusal> {
-    if inc.status == Status::Closed && !matches!(action, Action::Note(_) | Action::Tick) {
+    // Post-incident work (notes, action items) goes on after close.
+    let post_incident = matches!(
+        action,
+        Action::Note(_)
+            | Action::Tick
+            | Action::AddActionItem { .. }
+            | Action::CompleteActionItem { .. }
+    );
+    if inc.status == Status::Closed && !post_incident {
         return Err(Refusal(format!(
             "{} is closed; closed incidents don't change. Declare a new one if the problem is back.",
             inc.id
@@ -257,13 +294,17 @@ pub fn decide(inc: &Incident, action: &Action, ctx: &Ctx) -> Result<Outcome, Ref
         Action::TakeRole { role } => assign_role(&mut b, role, ctx.actor, ctx)?,
         Action::PostUpdate(fields) => post_update(&mut b, fields, ctx)?,
         Action::Resolve { summary } => resolve(&mut b, summary, ctx)?,
-        Action::Close => close(&mut b, ctx)?,
+        Action::Close { open_items } => close(&mut b, open_items, ctx)?,
         Action::Escalate { reason } => escalate_manually(&mut b, reason.as_deref(), ctx)?,
         Action::Snooze { minutes } => snooze(&mut b, *minutes, ctx)?,
         Action::Note(text) => {
             b.record("note", text.clone());
             b.reply = Some("Added to the timeline.".into());
         }
+        Action::AddActionItem { text, owner, due } => {
+            add_action_item(&mut b, text, owner.as_deref(), *due, ctx)
+        }
+        Action::CompleteActionItem { item } => complete_action_item(&mut b, item, ctx)?,
         Action::Tick => tick(&mut b, ctx)?,
     }
     Ok(b.done())
@@ -284,7 +325,7 @@ fn set_status(b: &mut Builder, status: Status, ctx: &Ctx) -> Result<(), Refusal>
         return resolve(b, "", ctx);
     }
     if status == Status::Closed {
-        return close(b, ctx);
+        return close(b, &[], ctx);
     }
     let from = b.incident.status;
     if from == status {
@@ -524,7 +565,7 @@ fn resolve(b: &mut Builder, summary: &str, ctx: &Ctx) -> Result<(), Refusal> {
     Ok(())
 }
 
-fn close(b: &mut Builder, ctx: &Ctx) -> Result<(), Refusal> {
+fn close(b: &mut Builder, open_items: &[ActionItem], ctx: &Ctx) -> Result<(), Refusal> {
     require_commander(&b.incident, ctx, "close the incident")?;
     if b.incident.status != Status::Resolved {
         return Err(Refusal(format!(
@@ -536,7 +577,16 @@ fn close(b: &mut Builder, ctx: &Ctx) -> Result<(), Refusal> {
     b.incident.closed_at = Some(ctx.now);
     schedule::stop(&mut b.incident.schedule);
     b.record("closed", "Closed".into());
-    b.post(format!(":lock: *Closed* by <@{}>.", ctx.actor));
+    let mut text = format!(":lock: *Closed* by <@{}>.", ctx.actor);
+    if open_items.is_empty() {
+        text.push_str(" No open action items.");
+    } else {
+        text.push_str(&format!(" {} action item(s) still open:", open_items.len()));
+        for item in open_items {
+            text.push_str(&format!("\n• {}", render::action_item_line(item)));
+        }
+    }
+    b.post(text);
     b.refresh_views();
     Ok(())
 }
@@ -568,6 +618,71 @@ fn escalate_manually(b: &mut Builder, reason: Option<&str>, ctx: &Ctx) -> Result
         None => format!("<@{}> escalated", ctx.actor),
     };
     escalate(b, sev, &cause, &why);
+    Ok(())
+}
+
+fn add_action_item(
+    b: &mut Builder,
+    text: &str,
+    owner: Option<&str>,
+    due: Option<chrono::NaiveDate>,
+    ctx: &Ctx,
+) {
+    let due = due.map(|d| d.format("%Y-%m-%d").to_string());
+    let mut line = format!("Action item: {text}");
+    if let Some(o) = owner {
+        line.push_str(&format!(" (owner <@{o}>)"));
+    }
+    if let Some(d) = &due {
+        line.push_str(&format!(" due {d}"));
+    }
+    b.record("action_item", line.clone());
+    b.post(format!(":memo: {line} — added by <@{}>", ctx.actor));
+    if let Some(o) = owner {
+        if o != ctx.actor {
+            b.effects.push(Effect::Ephemeral {
+                user: o.to_string(),
+                text: format!(
+                    "<@{}> gave you an action item on {}: {text}{}",
+                    ctx.actor,
+                    b.incident.id,
+                    due.as_deref()
+                        .map(|d| format!(" (due {d})"))
+                        .unwrap_or_default()
+                ),
+                channel: None,
+            });
+        }
+    }
+    b.action_items.push(ActionItemChange::Add {
+        text: text.to_string(),
+        owner: owner.map(str::to_string),
+        due,
+    });
+}
+
+fn complete_action_item(b: &mut Builder, item: &ActionItem, ctx: &Ctx) -> Result<(), Refusal> {
+    if item.incident_id != b.incident.id {
+        return Err(Refusal(format!(
+            "Action item #{} belongs to {}.",
+            item.id, item.incident_id
+        )));
+    }
+    if item.done {
+        return Err(Refusal(format!(
+            "Action item #{} is already done.",
+            item.id
+        )));
+    }
+    b.record(
+        "action_item_done",
+        format!("Action item #{} done: {}", item.id, item.text),
+    );
+    b.post(format!(
+        ":white_check_mark: Action item #{} done: {} — <@{}>",
+        item.id, item.text, ctx.actor
+    ));
+    b.action_items.push(ActionItemChange::Done { id: item.id });
     Ok(())
 }
 

@@ -6,6 +6,18 @@ use crate::clock::from_ms;
 use crate::slack::ids;
 use serde_json::{json, Value};
 
+/// "#3 Add alerting on 5xx — <@U1> — due 2026-12-01"
+pub fn action_item_line(item: &super::model::ActionItem) -> String {
+    let mut line = format!("#{} {}", item.id, item.text);
+    if let Some(o) = &item.owner {
+        line.push_str(&format!(" — <@{o}>"));
+    }
+    if let Some(d) = &item.due {
+        line.push_str(&format!(" — due {d}"));
+    }
+    line
+}
+
 /// "14:05 UTC"
 pub fn hhmm(ms: i64) -> String {
     from_ms(ms).format("%H:%M UTC").to_string()

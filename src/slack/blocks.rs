@@ -250,6 +250,28 @@ pub fn resolve_modal(inc: &Incident) -> Value {
     })
 }
 
+/// `actions`: each open item with a "Done" button; done ones struck through.
+pub fn action_items(inc: &Incident, items: &[crate::incident::model::ActionItem]) -> Value {
+    let mut blocks = vec![
+        json!({"type": "header", "text": plain(&truncate(&format!("Action items of {}", inc.id), 150))}),
+    ];
+    for item in items.iter().take(45) {
+        let line = crate::incident::render::action_item_line(item);
+        let mut section = json!({"type": "section", "block_id": format!("action_item:{}", item.id),
+            "text": {"type": "mrkdwn", "text": if item.done { format!("~{line}~ :white_check_mark:") } else { line }}});
+        if !item.done {
+            section["accessory"] = json!({"type": "button", "action_id": ids::ACTION_DONE,
+                "text": plain("Done"), "value": item.id.to_string()});
+        }
+        blocks.push(section);
+    }
+    if items.len() > 45 {
+        blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn",
+            "text": format!("…and {} more; see the post-mortem or the API.", items.len() - 45)}]}));
+    }
+    Value::Array(blocks)
+}
+
 /// `/incident help`.
 pub fn help_text(policy: &Policy) -> String {
     let sevs = crate::incident::decide::severity_list(policy);

@@ -5,4 +5,5 @@ pub mod blocks;
 pub mod client;
 pub mod ids;
 pub mod payload;
+pub mod scopes;
 pub mod verify;

@@ -3,6 +3,7 @@
 
 use super::rows::{incident_from_row, role_from_row, timeline_from_row, INCIDENT_COLUMNS};
 use super::{Store, StoreResult};
+use crate::incident::decide::ActionItemChange;
 use crate::incident::model::{Incident, StatusUpdate, TimelineEntry};
 use crate::incident::{Effect, Outcome};
 use sqlx::{Any, Row, Transaction};
@@ -141,6 +142,9 @@ impl Store {
         }
         if let Some(update) = &outcome.update {
             insert_update(tx, &inc.id, update).await?;
+        }
+        for change in &outcome.action_items {
+            write_action_item(tx, &inc.id, change, &outcome.timeline, now).await?;
         }
         for effect in &outcome.effects {
             insert_effect(tx, &inc.id, effect, now).await?;
@@ -315,6 +319,43 @@ async fn insert_update(
     .bind(&u.eta)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+async fn write_action_item(
+    tx: &mut Transaction<'static, Any>,
+    incident_id: &str,
+    change: &ActionItemChange,
+    timeline: &[TimelineEntry],
+    now: i64,
+) -> StoreResult<()> {
+    let actor = timeline.first().map(|e| e.actor.as_str()).unwrap_or("");
+    match change {
+        ActionItemChange::Add { text, owner, due } => {
+            sqlx::query(
+                "INSERT INTO action_items (incident_id, text, owner, due, done, created_by, created_at) VALUES ($1, $2, $3, $4, 0, $5, $6)",
+            )
+            .bind(incident_id)
+            .bind(text)
+            .bind(owner.as_deref())
+            .bind(due.as_deref())
+            .bind(actor)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        }
+        ActionItemChange::Done { id } => {
+            sqlx::query(
+                "UPDATE action_items SET done = 1, done_at = $1, done_by = $2 WHERE id = $3 AND incident_id = $4",
+            )
+            .bind(now)
+            .bind(actor)
+            .bind(id)
+            .bind(incident_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
     Ok(())
 }
 

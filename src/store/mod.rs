@@ -5,10 +5,12 @@
 
 mod incidents;
 mod outbox;
+mod records;
 mod rows;
 mod scheduler;
 
 pub use outbox::{NewEffect, OutboxRow};
+pub use records::IncidentFilter;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -101,16 +101,19 @@ impl Store {
         Ok(())
     }
 
-    /// Transient failure: try again at `next_attempt_at`.
+    /// Transient failure: try again at `next_attempt_at`. A rate-limited attempt is
+    /// given back (`count_attempt` false): Slack asked us to wait, not to back off harder.
     pub async fn effect_retry(
         &self,
         id: i64,
         next_attempt_at: i64,
         error: &str,
+        count_attempt: bool,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3")
+        sqlx::query("UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2, attempts = attempts - $3 WHERE id = $4")
             .bind(next_attempt_at)
             .bind(error)
+            .bind(i64::from(!count_attempt))
             .bind(id)
             .execute(&self.pool)
             .await?;

@@ -115,7 +115,11 @@ pub struct Harness {
     pub policy: Policy,
     pub http: reqwest::Client,
     pub backend: Backend,
+    /// `WARROOM_API_TOKEN` for the next boot.
+    pub api_token: Option<String>,
 }
+
+pub const API_TOKEN: &str = "test-api-token";
 
 pub struct Reply {
     pub status: u16,
@@ -159,6 +163,7 @@ impl Harness {
             policy,
             http: reqwest::Client::new(),
             backend,
+            api_token: Some(API_TOKEN.to_string()),
         };
         h.boot().await;
         h
@@ -171,6 +176,10 @@ impl Harness {
             ("SLACK_API_URL", self.slack.api_url()),
             ("DATABASE_URL", self.database_url.clone()),
             ("WARROOM_LISTEN", "127.0.0.1:0".to_string()),
+            (
+                "WARROOM_API_TOKEN",
+                self.api_token.clone().unwrap_or_default(),
+            ),
         ];
         Settings::from_lookup(
             |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()),
@@ -379,6 +388,18 @@ impl Harness {
             .collect()
     }
 
+    /// Was `user` told `needle` — ephemerally, or in their DM with the app when they
+    /// can't see ephemerals in that channel?
+    pub fn told(&self, user: &str, needle: &str) -> bool {
+        let dm = format!("D{}", &user[1..]);
+        !self.ephemerals_to(user, needle).is_empty()
+            || self
+                .slack
+                .messages(&dm)
+                .iter()
+                .any(|m| m.text.contains(needle))
+    }
+
     /// The most recent view opened with a `callback_id`.
     pub fn last_view(&self, callback_id: &str) -> View {
         self.slack
@@ -387,6 +408,21 @@ impl Harness {
             .rev()
             .find(|v| v.view["callback_id"] == callback_id)
             .unwrap_or_else(|| panic!("no view {callback_id} was opened"))
+    }
+
+    /// `GET` with the API's bearer token.
+    pub async fn api(&self, path: &str) -> Reply {
+        let res = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(API_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        Reply {
+            status: res.status().as_u16(),
+            body: res.text().await.unwrap(),
+        }
     }
 
     pub async fn get(&self, path: &str) -> Reply {
