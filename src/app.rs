@@ -80,7 +80,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
     let (stop, stop_rx) = watch::channel(false);
 
     let mut server_stop = stop_rx.clone();
-    let app = router(state);
+    let app = router(state.clone());
     let server = tokio::spawn(async move {
         let shutdown = async move {
             let _ = server_stop.wait_for(|s| *s).await;
@@ -109,6 +109,11 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
             lease: opts.lease,
         };
         workers.push(tokio::spawn(scheduler.run(stop_rx.clone())));
+    }
+    if let Some(app_token) = &settings.app_token {
+        let socket = crate::socket_mode::SocketMode::new(&settings.slack_api_url, app_token, state)
+            .context("building the Socket Mode client")?;
+        workers.push(tokio::spawn(socket.run(stop_rx.clone())));
     }
     tracing::info!(%addr, backend = ?service.store.backend(), "warroom is listening");
     Ok(RunningApp {

@@ -18,4 +18,5 @@ pub mod scheduler;
 pub mod service;
 pub mod settings;
 pub mod slack;
+pub mod socket_mode;
 pub mod store;

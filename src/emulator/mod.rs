@@ -9,12 +9,16 @@
 //!
 //! Layout: `model` holds the records tests read back; `state` the workspace and the logic of
 //! each method (pure, no I/O), checking input with Slack's `rules`; `api` the argument and
-//! error vocabulary both share; `server` the HTTP layer (decoding, auth, faults).
+//! error vocabulary both share; `server` the HTTP layer (decoding, auth, faults); `socket` the
+//! Socket Mode side (`apps.connections.open` and the WebSocket Slack pushes envelopes on).
 
 mod api;
+pub mod driver;
+pub mod requests;
 mod model;
 mod rules;
 mod server;
+mod socket;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -43,7 +47,7 @@ pub struct Faults {
 }
 
 /// A running fake Slack workspace. Cloning gives another handle on the same workspace; the
-/// server stops accepting connections when the last handle is dropped.
+/// servers (Web API and Socket Mode) stop when the last handle is dropped.
 #[derive(Clone)]
 pub struct FakeSlack {
     shared: Arc<Shared>,
@@ -51,34 +55,41 @@ pub struct FakeSlack {
     _server: Arc<ServerTask>,
 }
 
-/// Aborts the server task when the last [`FakeSlack`] handle goes away, so a test that
+/// Aborts the server tasks when the last [`FakeSlack`] handle goes away, so a test that
 /// forgets about its fake does not leave a listener behind.
-struct ServerTask(tokio::task::JoinHandle<()>);
+struct ServerTask(Vec<tokio::task::JoinHandle<()>>);
 
 impl Drop for ServerTask {
     fn drop(&mut self) {
-        self.0.abort();
+        for task in &self.0 {
+            task.abort();
+        }
     }
 }
 
 impl FakeSlack {
     /// Binds 127.0.0.1 on a free port and serves until dropped. The workspace starts with the
-    /// bot user `U0BOT` ("warroom"), which only accepts `bot_token`.
+    /// bot user `U0BOT` ("warroom"), which only accepts `bot_token`; `apps.connections.open`
+    /// accepts any app-level token (`xapp-…`) and points at the Socket Mode endpoint, served
+    /// on a second free port.
     pub async fn start(bot_token: &str) -> std::io::Result<FakeSlack> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let socket_listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let workspace = Workspace::new(&format!("http://{addr}"));
         let shared = Arc::new(Shared::new(bot_token, workspace));
+        shared.socket.set_addr(socket_listener.local_addr()?);
         let app = server::router(shared.clone());
         let task = tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, app).await {
                 tracing::warn!(error = %e, "fake slack server stopped");
             }
         });
+        let socket_task = tokio::spawn(socket::serve(socket_listener, shared.socket.clone()));
         Ok(FakeSlack {
             shared,
             addr,
-            _server: Arc::new(ServerTask(task)),
+            _server: Arc::new(ServerTask(vec![task, socket_task])),
         })
     }
 
@@ -122,6 +133,36 @@ impl FakeSlack {
     /// The faults now in force (the rate-limit burst counts down as calls use it).
     pub fn faults(&self) -> Faults {
         self.shared.faults().clone()
+    }
+
+    // ---- Socket Mode: Slack's side of the WebSocket ----
+
+    /// Pushes an envelope (`slash_commands`, `interactive`, `events_api`, …) carrying
+    /// `payload` to the most recently connected Socket Mode client, waiting up to 10 s for one
+    /// to connect; returns its `envelope_id`.
+    pub async fn socket_send(&self, envelope_type: &str, payload: serde_json::Value) -> String {
+        self.shared.socket.send(envelope_type, payload).await
+    }
+
+    /// The ack the app sent for `envelope_id` (the whole JSON: `envelope_id` and, if any,
+    /// `payload`), waiting up to `timeout` for it.
+    pub async fn socket_ack(
+        &self,
+        envelope_id: &str,
+        timeout: Duration,
+    ) -> Option<serde_json::Value> {
+        self.shared.socket.ack(envelope_id, timeout).await
+    }
+
+    /// Socket Mode connections accepted so far (each from a fresh `apps.connections.open`).
+    pub fn socket_connections(&self) -> usize {
+        self.shared.socket.connections()
+    }
+
+    /// Sends `{"type":"disconnect","reason":"refresh_requested"}` to every connected client,
+    /// then closes their sockets: a well-behaved app opens a new connection.
+    pub fn socket_disconnect(&self) {
+        self.shared.socket.disconnect();
     }
 
     // ---- read-back for tests: snapshots, safe to hold while the app keeps calling ----

@@ -19,6 +19,7 @@ use serde_json::{json, Map, Value};
 
 use super::api::{ApiError, Args};
 use super::model::Call;
+use super::socket::Hub;
 use super::state::{is_known_method, Workspace};
 use super::{unix_now, Faults};
 
@@ -37,11 +38,16 @@ const JSON_FIELDS: &[&str] = &[
 /// Uploads (post-mortems, exports) may be larger than axum's 2 MB default.
 const MAX_BODY: usize = 64 * 1024 * 1024;
 
+/// Opens a Socket Mode connection; takes the app-level token, not the bot token.
+const APPS_CONNECTIONS_OPEN: &str = "apps.connections.open";
+
 /// What the server task and the test handle share.
 pub(crate) struct Shared {
     bot_token: String,
     workspace: Mutex<Workspace>,
     faults: Mutex<Faults>,
+    /// The Socket Mode side.
+    pub(crate) socket: Arc<Hub>,
 }
 
 impl Shared {
@@ -50,6 +56,7 @@ impl Shared {
             bot_token: bot_token.to_owned(),
             workspace: Mutex::new(workspace),
             faults: Mutex::new(Faults::default()),
+            socket: Arc::new(Hub::default()),
         }
     }
 
@@ -140,7 +147,12 @@ async fn api(
 
     let outcome = {
         let mut ws = shared.workspace();
-        let outcome = if !is_known_method(&method) {
+        let outcome = if method == APPS_CONNECTIONS_OPEN {
+            match decode_error {
+                Some(e) => Err(e),
+                None => check_app_auth(&headers, arg_token.as_ref()).and_then(|()| shared.socket.open()),
+            }
+        } else if !is_known_method(&method) {
             Err(ApiError::from("unknown_method"))
         } else if let Some(e) = decode_error {
             Err(e)
@@ -267,6 +279,27 @@ fn check_auth(
     arg_token: Option<&Value>,
     bot_token: &str,
 ) -> Result<(), ApiError> {
+    if request_token(headers, arg_token)? == bot_token {
+        Ok(())
+    } else {
+        Err(ApiError::from("invalid_auth"))
+    }
+}
+
+/// `apps.connections.open` wants an app-level token (`xapp-…`); the bot token, or anything
+/// else, is `invalid_auth` — as on Slack, which answers `not_allowed_token_type` only to the
+/// user tokens the fake never sees.
+fn check_app_auth(headers: &HeaderMap, arg_token: Option<&Value>) -> Result<(), ApiError> {
+    if request_token(headers, arg_token)?.starts_with("xapp-") {
+        Ok(())
+    } else {
+        Err(ApiError::from("invalid_auth"))
+    }
+}
+
+/// The token a request carries: the `Authorization: Bearer` header wins over a `token`
+/// argument.
+fn request_token(headers: &HeaderMap, arg_token: Option<&Value>) -> Result<String, ApiError> {
     let header_token = headers
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or_default().trim());
@@ -286,11 +319,7 @@ fn check_auth(
     if token.is_empty() {
         return Err(ApiError::from("not_authed"));
     }
-    if token == bot_token {
-        Ok(())
-    } else {
-        Err(ApiError::from("invalid_auth"))
-    }
+    Ok(token)
 }
 
 /// Decodes a call's arguments into one JSON object, wherever they came from: the query string

@@ -27,15 +27,22 @@ pub struct AppState {
     pub api_token: Option<String>,
 }
 
-pub fn router(state: AppState) -> Router {
-    let slack = Router::new()
+/// Slack's three routes with their state and WITHOUT the signature layer: for traffic that
+/// is already authenticated another way (Socket Mode, by the app-level token). `router()`
+/// serves the same routes behind the signature check.
+pub fn slack_routes_unverified(state: AppState) -> Router {
+    Router::new()
         .route("/slack/commands", post(commands::handle))
         .route("/slack/interactions", post(interactions::handle))
         .route("/slack/events", post(events::handle))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            verify_layer::verify_slack_signature,
-        ));
+        .with_state(state)
+}
+
+pub fn router(state: AppState) -> Router {
+    let slack = slack_routes_unverified(state.clone()).layer(middleware::from_fn_with_state(
+        state.clone(),
+        verify_layer::verify_slack_signature,
+    ));
     let api = Router::new()
         .route("/api/incidents", get(api::list))
         .route("/api/incidents/{id}", get(api::detail))
@@ -45,17 +52,16 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             api::require_token,
         ));
-    Router::new()
-        .merge(slack)
+    let rest = Router::new()
         .merge(api)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            record_metrics,
-        ))
-        .with_state(state)
+        .with_state(state.clone());
+    Router::new()
+        .merge(slack)
+        .merge(rest)
+        .layer(middleware::from_fn_with_state(state, record_metrics))
 }
 
 /// Counts every request by route and status, and observes its latency.

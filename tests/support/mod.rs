@@ -4,9 +4,10 @@
 //! buttons and views the app really posted.
 #![allow(dead_code)]
 
-pub mod slack_requests;
+#[allow(unused_imports)]
+pub use warroom::emulator::requests as slack_requests;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use warroom::app::{start, Options, RunningApp};
@@ -121,20 +122,8 @@ pub struct Harness {
 
 pub const API_TOKEN: &str = "test-api-token";
 
-pub struct Reply {
-    pub status: u16,
-    pub body: String,
-}
-
-impl Reply {
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or(Value::Null)
-    }
-    /// The text of an ephemeral answer.
-    pub fn text(&self) -> String {
-        self.json()["text"].as_str().unwrap_or("").to_string()
-    }
-}
+pub use warroom::emulator::driver::Reply;
+use warroom::emulator::driver::SlackDriver;
 
 impl Harness {
     pub async fn start(backend: Backend) -> Harness {
@@ -248,52 +237,29 @@ impl Harness {
         }
     }
 
+    /// Slack's side of the conversation, pointed at the running app.
+    pub fn driver(&self) -> SlackDriver {
+        SlackDriver::new(&self.app().url(), SECRET, self.clock.clone())
+    }
+
     /// POSTs `body` to `path`, signed as Slack signs it at the harness clock's now.
     pub async fn post_signed(&self, path: &str, content_type: &str, body: String) -> Reply {
-        let ts = self.clock.now().timestamp().to_string();
-        let sig = warroom::slack::verify::sign(SECRET, &ts, body.as_bytes());
-        let res = self
-            .http
-            .post(self.url(path))
-            .header("content-type", content_type)
-            .header("x-slack-request-timestamp", ts)
-            .header("x-slack-signature", sig)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        Reply {
-            status: res.status().as_u16(),
-            body: res.text().await.unwrap(),
-        }
+        self.driver().post_signed(path, content_type, body).await.unwrap()
     }
 
     /// `/incident {text}` typed by `user` in `channel`.
     pub async fn command(&self, user: &str, channel: &str, text: &str) -> Reply {
-        let body = slack_requests::slash_command_form(user, channel, text);
-        self.post_signed("/slack/commands", "application/x-www-form-urlencoded", body)
-            .await
+        self.driver().command(user, channel, text).await.unwrap()
     }
 
     /// An interaction payload, sent as Slack does (`payload=` form field).
     pub async fn interact(&self, payload: Value) -> Reply {
-        let body = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
-        self.post_signed(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            body,
-        )
-        .await
+        self.driver().interact(payload).await.unwrap()
     }
 
     /// Clicks `button` on `message` as `user`.
     pub async fn click(&self, user: &str, message: &Message, button: &Button) -> Reply {
-        self.interact(slack_requests::block_actions(
-            user,
-            message,
-            button_action(button),
-        ))
-        .await
+        self.driver().click(user, message, button).await.unwrap()
     }
 
     /// Picks `chosen` in the users_select of block `block_id` on `message`.
@@ -304,16 +270,15 @@ impl Harness {
         block_id: &str,
         chosen: &str,
     ) -> Reply {
-        let action = json!({"type": "users_select", "action_id": "assign_role", "block_id": block_id,
-            "selected_user": chosen, "action_ts": "1700000050.123456"});
-        self.interact(slack_requests::block_actions(user, message, action))
+        self.driver()
+            .select_user(user, message, block_id, chosen)
             .await
+            .unwrap()
     }
 
     /// Submits `view` (as the app opened it) with `fills` (block_id → value).
     pub async fn submit(&self, user: &str, view: &View, fills: &[(&str, &str)]) -> Reply {
-        self.interact(slack_requests::view_submission(user, view, fills))
-            .await
+        self.driver().submit(user, view, fills).await.unwrap()
     }
 
     /// Waits for the fake workspace to satisfy `pred` (deliveries are asynchronous).
@@ -432,12 +397,6 @@ impl Harness {
             body: res.text().await.unwrap(),
         }
     }
-}
-
-fn button_action(button: &Button) -> Value {
-    json!({"type": "button", "action_id": button.action_id, "block_id": button.block_id,
-        "text": {"type": "plain_text", "text": button.text, "emoji": true},
-        "value": button.value, "action_ts": "1700000050.123456"})
 }
 
 /// Finds `INC-YYYY-MM-DD-NNN` in a text.

@@ -1,0 +1,124 @@
+//! Plays Slack's side towards a running warroom: signs and sends slash commands,
+//! button clicks, user picks and modal submissions exactly as Slack does. The tests,
+//! `warroom demo` and `warroom bench` all drive the app through this.
+
+use super::requests;
+use super::{Button, Message, View};
+use crate::clock::Clock;
+use serde_json::{json, Value};
+
+/// An HTTP answer from warroom.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// The text of an ephemeral answer.
+    pub fn text(&self) -> String {
+        self.json()["text"].as_str().unwrap_or("").to_string()
+    }
+}
+
+#[derive(Clone)]
+pub struct SlackDriver {
+    http: reqwest::Client,
+    base_url: String,
+    secret: String,
+    clock: Clock,
+}
+
+impl SlackDriver {
+    /// `base_url` is warroom's (`http://127.0.0.1:PORT`); requests are signed with
+    /// `secret` at `clock`'s now, as Slack would sign them.
+    pub fn new(base_url: &str, secret: &str, clock: Clock) -> SlackDriver {
+        SlackDriver {
+            http: reqwest::Client::new(),
+            base_url: base_url.trim_end_matches('/').to_string(),
+            secret: secret.to_string(),
+            clock,
+        }
+    }
+
+    pub async fn post_signed(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: String,
+    ) -> reqwest::Result<Reply> {
+        let ts = self.clock.now().timestamp().to_string();
+        let signature = crate::slack::verify::sign(&self.secret, &ts, body.as_bytes());
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base_url))
+            .header("content-type", content_type)
+            .header("x-slack-request-timestamp", ts)
+            .header("x-slack-signature", signature)
+            .body(body)
+            .send()
+            .await?;
+        Ok(Reply {
+            status: res.status().as_u16(),
+            body: res.text().await?,
+        })
+    }
+
+    /// `/incident {text}` typed by `user` in `channel`.
+    pub async fn command(&self, user: &str, channel: &str, text: &str) -> reqwest::Result<Reply> {
+        let body = requests::slash_command_form(user, channel, text);
+        self.post_signed("/slack/commands", FORM, body).await
+    }
+
+    /// An interaction payload, sent as the `payload` form field.
+    pub async fn interact(&self, payload: Value) -> reqwest::Result<Reply> {
+        let body = serde_urlencoded::to_string([("payload", payload.to_string())])
+            .unwrap_or_default();
+        self.post_signed("/slack/interactions", FORM, body).await
+    }
+
+    /// `user` clicks `button` on `message`.
+    pub async fn click(
+        &self,
+        user: &str,
+        message: &Message,
+        button: &Button,
+    ) -> reqwest::Result<Reply> {
+        let action = json!({"type": "button", "action_id": button.action_id, "block_id": button.block_id,
+            "text": {"type": "plain_text", "text": button.text, "emoji": true},
+            "value": button.value, "action_ts": "1700000050.123456"});
+        self.interact(requests::block_actions(user, message, action))
+            .await
+    }
+
+    /// `user` picks `chosen` in the users_select of block `block_id` on `message`.
+    pub async fn select_user(
+        &self,
+        user: &str,
+        message: &Message,
+        block_id: &str,
+        chosen: &str,
+    ) -> reqwest::Result<Reply> {
+        let action = json!({"type": "users_select", "action_id": crate::slack::ids::ASSIGN_ROLE,
+            "block_id": block_id, "selected_user": chosen, "action_ts": "1700000050.123456"});
+        self.interact(requests::block_actions(user, message, action))
+            .await
+    }
+
+    /// `user` submits `view` (as the app opened it) with `fills` (block_id → value).
+    pub async fn submit(
+        &self,
+        user: &str,
+        view: &View,
+        fills: &[(&str, &str)],
+    ) -> reqwest::Result<Reply> {
+        self.interact(requests::view_submission(user, view, fills))
+            .await
+    }
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
