@@ -8,6 +8,8 @@ pub mod app;
 pub mod clock;
 pub mod deliver;
 #[cfg(feature = "emulator")]
+pub mod demo;
+#[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod http;
 pub mod incident;

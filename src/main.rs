@@ -20,6 +20,9 @@ enum Command {
     Migrate,
     /// Validate the environment and the policy file, then exit.
     CheckConfig,
+    /// Run a complete incident against the built-in Slack emulator and print the channel.
+    #[cfg(feature = "emulator")]
+    Demo,
 }
 
 fn init_logging() {
@@ -45,6 +48,11 @@ async fn main() -> ExitCode {
             migrate().await
         }
         Command::CheckConfig => check_config(),
+        #[cfg(feature = "emulator")]
+        Command::Demo => {
+            let mut out = std::io::stdout();
+            warroom::demo::run(&mut out).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

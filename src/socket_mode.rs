@@ -489,9 +489,7 @@ fn ack_payload(kind: &str, status: StatusCode, body: &[u8]) -> Option<Value> {
 /// Capped exponential backoff with up to 25 % jitter: 1 s, 2 s, 4 s, … 30 s.
 fn backoff(failures: u32) -> Duration {
     let exp = failures.saturating_sub(1).min(16);
-    let base = BACKOFF_INITIAL
-        .saturating_mul(1u32 << exp)
-        .min(BACKOFF_MAX);
+    let base = BACKOFF_INITIAL.saturating_mul(1u32 << exp).min(BACKOFF_MAX);
     let jitter_ms = (base.as_millis() / 4) as u64;
     let jitter = if jitter_ms > 0 {
         Duration::from_millis(rand::random::<u64>() % jitter_ms)
@@ -507,7 +505,10 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 }
 
 /// Runs `fut` unless the stop signal comes first (`None`).
-async fn until_stop<T>(stop: &mut watch::Receiver<bool>, fut: impl Future<Output = T>) -> Option<T> {
+async fn until_stop<T>(
+    stop: &mut watch::Receiver<bool>,
+    fut: impl Future<Output = T>,
+) -> Option<T> {
     tokio::select! {
         _ = stopped(stop) => None,
         out = fut => Some(out),

@@ -76,8 +76,8 @@ impl SlackDriver {
 
     /// An interaction payload, sent as the `payload` form field.
     pub async fn interact(&self, payload: Value) -> reqwest::Result<Reply> {
-        let body = serde_urlencoded::to_string([("payload", payload.to_string())])
-            .unwrap_or_default();
+        let body =
+            serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap_or_default();
         self.post_signed("/slack/interactions", FORM, body).await
     }
 

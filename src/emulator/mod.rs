@@ -14,8 +14,8 @@
 
 mod api;
 pub mod driver;
-pub mod requests;
 mod model;
+pub mod requests;
 mod rules;
 mod server;
 mod socket;

@@ -1,8 +1,8 @@
 //! Request bodies shaped exactly like Slack's (see shared/slack/): what the tests, the
 //! demo and the benchmarks send to warroom, so that they exercise it as Slack would.
 
-use serde_json::{json, Value};
 use super::{Message, View};
+use serde_json::{json, Value};
 
 pub fn slash_command_form(user: &str, channel: &str, text: &str) -> String {
     serde_urlencoded::to_string([

@@ -150,7 +150,9 @@ async fn api(
         let outcome = if method == APPS_CONNECTIONS_OPEN {
             match decode_error {
                 Some(e) => Err(e),
-                None => check_app_auth(&headers, arg_token.as_ref()).and_then(|()| shared.socket.open()),
+                None => {
+                    check_app_auth(&headers, arg_token.as_ref()).and_then(|()| shared.socket.open())
+                }
             }
         } else if !is_known_method(&method) {
             Err(ApiError::from("unknown_method"))

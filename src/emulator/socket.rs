@@ -91,7 +91,10 @@ impl Hub {
     /// returns its envelope id (whose ack never comes if nobody was connected).
     pub(crate) async fn send(&self, envelope_type: &str, payload: Value) -> String {
         let n = self.next_envelope.fetch_add(1, Ordering::SeqCst) + 1;
-        let envelope_id = format!("{n:08x}-fake-4e1d-9c3b-{:012x}", rand::random::<u64>() >> 16);
+        let envelope_id = format!(
+            "{n:08x}-fake-4e1d-9c3b-{:012x}",
+            rand::random::<u64>() >> 16
+        );
         let accepts_payload = envelope_type != "events_api";
         let mut envelope = json!({
             "envelope_id": envelope_id,

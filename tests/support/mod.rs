@@ -118,6 +118,8 @@ pub struct Harness {
     pub backend: Backend,
     /// `WARROOM_API_TOKEN` for the next boot.
     pub api_token: Option<String>,
+    /// `SLACK_APP_TOKEN` (Socket Mode) for the next boot; unset by default.
+    pub app_token: Option<String>,
 }
 
 pub const API_TOKEN: &str = "test-api-token";
@@ -153,13 +155,14 @@ impl Harness {
             http: reqwest::Client::new(),
             backend,
             api_token: Some(API_TOKEN.to_string()),
+            app_token: None,
         };
         h.boot().await;
         h
     }
 
     pub fn settings(&self) -> Settings {
-        let vars = [
+        let mut vars = vec![
             ("SLACK_SIGNING_SECRET", format!("old-secret,{SECRET}")),
             ("SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
             ("SLACK_API_URL", self.slack.api_url()),
@@ -170,6 +173,9 @@ impl Harness {
                 self.api_token.clone().unwrap_or_default(),
             ),
         ];
+        if let Some(token) = &self.app_token {
+            vars.push(("SLACK_APP_TOKEN", token.clone()));
+        }
         Settings::from_lookup(
             |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()),
             true,
@@ -244,7 +250,10 @@ impl Harness {
 
     /// POSTs `body` to `path`, signed as Slack signs it at the harness clock's now.
     pub async fn post_signed(&self, path: &str, content_type: &str, body: String) -> Reply {
-        self.driver().post_signed(path, content_type, body).await.unwrap()
+        self.driver()
+            .post_signed(path, content_type, body)
+            .await
+            .unwrap()
     }
 
     /// `/incident {text}` typed by `user` in `channel`.
