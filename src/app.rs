@@ -67,6 +67,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         metrics: Arc::new(Metrics::default()),
         outbox_wake: Arc::new(Notify::new()),
         scheduler_wake: Arc::new(Notify::new()),
+        integrations: Arc::new(crate::integrations::Integrations::from_settings(settings)),
     };
     let state = AppState {
         service: service.clone(),
@@ -101,6 +102,8 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         metrics: service.metrics.clone(),
         wake: service.outbox_wake.clone(),
         lease: opts.lease,
+        integrations: service.integrations.clone(),
+        http: reqwest::Client::new(),
     };
     let mut workers = vec![tokio::spawn(outbox.run(OUTBOX_WORKERS, stop_rx.clone()))];
     if opts.scheduler {

@@ -3,6 +3,7 @@
 
 use crate::incident::model::Incident;
 use crate::incident::{slug, Effect};
+use crate::integrations::{self, Integrations};
 use crate::policy::Policy;
 use crate::slack::blocks;
 use crate::slack::client::{CallError, SlackApi};
@@ -31,6 +32,9 @@ pub struct Deliverer<'a> {
     pub store: &'a Store,
     pub api: &'a dyn SlackApi,
     pub policy: &'a Policy,
+    pub integrations: &'a Integrations,
+    pub http: &'a reqwest::Client,
+    pub clock: &'a crate::clock::Clock,
 }
 
 /// Slack errors that mean "already done": the effect's goal holds.
@@ -72,7 +76,9 @@ impl Deliverer<'_> {
                 other => Delivery::Failed(format!("{} needs an incident", other.kind())),
             };
         }
-        let incident = match self.store.incident(&row.lane).await {
+        // Integration lanes are `{incident}#{integration}`.
+        let incident_id = row.lane.split('#').next().unwrap_or_default();
+        let incident = match self.store.incident(incident_id).await {
             Ok(Some(inc)) => inc,
             Ok(None) => return Delivery::Failed(format!("incident {} not found", row.lane)),
             Err(e) => return e.into(),
@@ -252,6 +258,35 @@ impl Deliverer<'_> {
                     inc.id
                 );
                 self.ephemeral(origin_channel, user, &text).await
+            }
+            Effect::Page { action } => {
+                let Some(pd) = &self.integrations.pagerduty else {
+                    return Delivery::Done(Some("PagerDuty is not configured".into()));
+                };
+                let event = integrations::pagerduty_event(pd, self.policy, inc, *action);
+                match integrations::post_json(self.http, &pd.events_url, &event, &[]).await {
+                    Ok(()) => Delivery::Done(None),
+                    Err(e) => classify(e),
+                }
+            }
+            Effect::Webhook { event, detail } => {
+                let Some(hook) = &self.integrations.webhook else {
+                    return Delivery::Done(Some("no webhook configured".into()));
+                };
+                let body = integrations::webhook_body(event, detail, inc, self.clock);
+                let bytes = serde_json::to_vec(&body).unwrap_or_default();
+                let ts = self.clock.now().timestamp().to_string();
+                let mut headers = vec![(integrations::TIMESTAMP_HEADER, ts.clone())];
+                if let Some(secret) = &hook.secret {
+                    headers.push((
+                        integrations::SIGNATURE_HEADER,
+                        integrations::sign_webhook(secret, &ts, &bytes),
+                    ));
+                }
+                match integrations::post_json(self.http, &hook.url, &body, &headers).await {
+                    Ok(()) => Delivery::Done(None),
+                    Err(e) => classify(e),
+                }
             }
         }
     }

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod emulator;
 pub mod http;
 pub mod incident;
+pub mod integrations;
 pub mod metrics;
 pub mod outbox;
 pub mod policy;

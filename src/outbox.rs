@@ -34,6 +34,9 @@ pub struct Outbox {
     /// How long a claimed effect is ours before another worker may take it over
     /// (a crashed replica's claims expire after this).
     pub lease: Duration,
+    /// PagerDuty and webhook configuration, and the HTTP client that reaches them.
+    pub integrations: Arc<crate::integrations::Integrations>,
+    pub http: reqwest::Client,
 }
 
 /// Delay before retry number `attempts` (1-based): 0.5 s, 1 s, 2 s … capped, ±20 % jitter.
@@ -116,6 +119,9 @@ impl Outbox {
             store: &self.store,
             api: self.api.as_ref(),
             policy: &self.policy,
+            integrations: &self.integrations,
+            http: &self.http,
+            clock: &self.clock,
         };
         let outcome = deliverer.deliver(row).await;
         let now = self.clock.now_ms();
@@ -161,10 +167,14 @@ impl Outbox {
         reason: &str,
         now: i64,
     ) -> Result<(), crate::store::StoreError> {
-        if matches!(row.kind.as_str(), "post" | "create_channel") {
+        if matches!(
+            row.kind.as_str(),
+            "post" | "create_channel" | "page" | "webhook"
+        ) {
             return Ok(());
         }
-        let Some(inc) = self.store.incident(&row.lane).await? else {
+        let incident_id = row.lane.split('#').next().unwrap_or_default();
+        let Some(inc) = self.store.incident(incident_id).await? else {
             return Ok(());
         };
         if inc.slack.channel_id.is_none() {
@@ -180,7 +190,7 @@ impl Outbox {
         self.store
             .enqueue(
                 &[NewEffect {
-                    lane: &row.lane,
+                    lane: incident_id,
                     effect: &effect,
                 }],
                 now,

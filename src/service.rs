@@ -35,6 +35,8 @@ pub struct Service {
     pub outbox_wake: Arc<Notify>,
     /// Wakes the scheduler after a commit that may have moved a due time.
     pub scheduler_wake: Arc<Notify>,
+    /// PagerDuty and webhook configuration.
+    pub integrations: Arc<crate::integrations::Integrations>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,8 @@ impl Service {
             policy: &self.policy,
             now,
             actor,
+            paging: self.integrations.pagerduty.is_some(),
+            webhooks: self.integrations.webhook.is_some(),
         }
     }
 

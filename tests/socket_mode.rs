@@ -298,3 +298,39 @@ both!(stops_cleanly, |b| async move {
     );
     h.finish().await;
 });
+
+both!(retries_with_backoff_until_slack_answers, |b| async move {
+    let mut h = Harness::start(b).await;
+    // Slack refuses the first two `apps.connections.open` calls.
+    h.slack.set_faults(warroom::emulator::Faults {
+        rate_limit_burst: 2,
+        retry_after_secs: 1,
+        ..Default::default()
+    });
+    h.app_token = Some(APP_TOKEN.to_string());
+    h.restart().await;
+    let started = Instant::now();
+    let connected = h
+        .slack
+        .wait_until(Duration::from_secs(20), |s| s.socket_connections() == 1)
+        .await;
+    assert!(connected, "connected once Slack answers");
+    let opens: Vec<_> = h
+        .slack
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "apps.connections.open")
+        .collect();
+    let refused = opens.iter().filter(|c| c.http_status == 429).count();
+    assert_eq!(refused, 2, "{opens:?}");
+    assert_eq!(opens.len(), 3, "{opens:?}");
+    // Backoff: 1 s, then 2 s (plus jitter) between the attempts — not a hot loop.
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    let ack = socket_command(&h, ALICE, GENERAL, "help").await;
+    assert_eq!(ack["payload"]["response_type"], "ephemeral");
+    h.finish().await;
+});

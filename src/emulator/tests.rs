@@ -528,14 +528,25 @@ async fn connections_open_wants_an_app_token() {
     let missing = send(&fake, "POST", "/api/apps.connections.open", &[], b"").await;
     assert_eq!(missing.json()["error"], "not_authed");
     let bot = open_socket(&fake, BEARER).await;
-    assert_eq!(bot.json()["error"], "invalid_auth", "the bot token is refused");
+    assert_eq!(
+        bot.json()["error"],
+        "invalid_auth",
+        "the bot token is refused"
+    );
     let app = open_socket(&fake, "Bearer xapp-1-A1-1-secret").await;
     let body = app.json();
     assert_eq!(body["ok"], true, "{body}");
     let url = body["url"].as_str().unwrap();
-    assert!(url.starts_with("ws://127.0.0.1:") && url.contains("/socket?ticket="), "{url}");
+    assert!(
+        url.starts_with("ws://127.0.0.1:") && url.contains("/socket?ticket="),
+        "{url}"
+    );
     assert_eq!(fake.call_count("apps.connections.open"), 1);
-    assert_eq!(fake.socket_connections(), 0, "no connection until the client connects");
+    assert_eq!(
+        fake.socket_connections(),
+        0,
+        "no connection until the client connects"
+    );
 }
 
 #[tokio::test]
@@ -572,7 +583,10 @@ async fn socket_mode_hello_envelopes_acks_and_disconnect() {
     assert!(tokio_tungstenite::connect_async(&forged).await.is_err());
 
     let id = fake
-        .socket_send("slash_commands", json!({"command": "/incident", "text": "help"}))
+        .socket_send(
+            "slash_commands",
+            json!({"command": "/incident", "text": "help"}),
+        )
         .await;
     let envelope = next_json(&mut ws).await;
     assert_eq!(envelope["envelope_id"], id.as_str());
@@ -582,9 +596,14 @@ async fn socket_mode_hello_envelopes_acks_and_disconnect() {
     assert_eq!(fake.socket_ack(&id, Duration::from_millis(50)).await, None);
     let ack = json!({"envelope_id": id, "payload": {"text": "hi"}});
     ws.send(Message::text(ack.to_string())).await.unwrap();
-    assert_eq!(fake.socket_ack(&id, Duration::from_secs(5)).await, Some(ack));
+    assert_eq!(
+        fake.socket_ack(&id, Duration::from_secs(5)).await,
+        Some(ack)
+    );
 
-    let id = fake.socket_send("events_api", json!({"type": "event_callback"})).await;
+    let id = fake
+        .socket_send("events_api", json!({"type": "event_callback"}))
+        .await;
     let envelope = next_json(&mut ws).await;
     assert_eq!(envelope["envelope_id"], id.as_str());
     assert_eq!(envelope["accepts_response_payload"], false);
@@ -592,7 +611,14 @@ async fn socket_mode_hello_envelopes_acks_and_disconnect() {
 
     fake.socket_disconnect();
     let bye = next_json(&mut ws).await;
-    assert_eq!(bye, json!({"type": "disconnect", "reason": "refresh_requested",
-        "debug_info": {"host": "applink-fake"}}));
-    assert_eq!(next_json(&mut ws).await, Value::Null, "then the socket closes");
+    assert_eq!(
+        bye,
+        json!({"type": "disconnect", "reason": "refresh_requested",
+        "debug_info": {"host": "applink-fake"}})
+    );
+    assert_eq!(
+        next_json(&mut ws).await,
+        Value::Null,
+        "then the socket closes"
+    );
 }

@@ -9,6 +9,7 @@ use super::model::{
 };
 use super::render::{self, mention_target};
 use super::schedule;
+use crate::integrations::PageAction;
 use crate::policy::{Policy, Severity};
 use std::collections::BTreeMap;
 
@@ -18,6 +19,10 @@ pub struct Ctx<'a> {
     pub now: i64,
     /// Slack user id, or [`SYSTEM_ACTOR`] for the scheduler.
     pub actor: &'a str,
+    /// PagerDuty is configured: page severities with `page = true`.
+    pub paging: bool,
+    /// The outbound webhook is configured.
+    pub webhooks: bool,
 }
 
 /// The actor recorded for what warroom does by itself (reminders, targets, escalation).
@@ -154,6 +159,23 @@ impl Builder {
             text,
         });
     }
+    /// The outbound webhook, when configured.
+    fn notify(&mut self, ctx: &Ctx, event: &str, detail: serde_json::Value) {
+        if ctx.webhooks {
+            self.effects.push(Effect::Webhook {
+                event: event.to_string(),
+                detail,
+            });
+        }
+    }
+
+    /// Pages (or resolves the page) when PagerDuty is configured.
+    fn page(&mut self, ctx: &Ctx, action: PageAction) {
+        if ctx.paging {
+            self.effects.push(Effect::Page { action });
+        }
+    }
+
     fn post(&mut self, text: String) {
         self.effects.push(Effect::Post { text, blocks: None });
     }
@@ -261,6 +283,10 @@ pub fn declare(id: String, req: DeclareRequest, ctx: &Ctx) -> Result<Outcome, Re
     if !req.private && ctx.policy.announce_channel.is_some() {
         b.effects.push(Effect::Announce);
     }
+    if sev.page {
+        b.page(ctx, PageAction::Trigger);
+    }
+    b.notify(ctx, "incident.declared", serde_json::json!({}));
     if !req.origin_channel.is_empty() {
         b.effects.push(Effect::DeclaredNotice {
             user: req.reporter,
@@ -355,6 +381,18 @@ fn set_status(b: &mut Builder, status: Status, ctx: &Ctx) -> Result<(), Refusal>
         status.title(),
         ctx.actor
     ));
+    let pages = ctx
+        .policy
+        .severity(&b.incident.severity)
+        .is_some_and(|s| s.page);
+    if from == Status::Resolved && pages {
+        b.page(ctx, PageAction::Trigger);
+    }
+    b.notify(
+        ctx,
+        "incident.status_changed",
+        serde_json::json!({"from": from, "to": status}),
+    );
     b.refresh_views();
     Ok(())
 }
@@ -392,6 +430,14 @@ fn set_severity(b: &mut Builder, name: &str, ctx: &Ctx) -> Result<(), Refusal> {
         ":rotating_light: Severity changed {from} → *{} {}* by <@{}>.{cadence}",
         sev.name, sev.label, ctx.actor
     ));
+    if sev.page && b.incident.status.is_open() {
+        b.page(ctx, PageAction::Trigger);
+    }
+    b.notify(
+        ctx,
+        "incident.severity_changed",
+        serde_json::json!({"from": from, "to": sev.name}),
+    );
     b.refresh_views();
     Ok(())
 }
@@ -561,6 +607,13 @@ fn resolve(b: &mut Builder, summary: &str, ctx: &Ctx) -> Result<(), Refusal> {
     if broadcast && !b.incident.private {
         b.effects.push(Effect::PostInAnnouncementThread { text });
     }
+    // Resolving a page that was never triggered is a no-op for PagerDuty.
+    b.page(ctx, PageAction::Resolve);
+    b.notify(
+        ctx,
+        "incident.resolved",
+        serde_json::json!({"summary": b.incident.resolve_summary}),
+    );
     b.refresh_views();
     Ok(())
 }
@@ -587,6 +640,11 @@ fn close(b: &mut Builder, open_items: &[ActionItem], ctx: &Ctx) -> Result<(), Re
         }
     }
     b.post(text);
+    b.notify(
+        ctx,
+        "incident.status_changed",
+        serde_json::json!({"from": Status::Resolved, "to": Status::Closed}),
+    );
     b.refresh_views();
     Ok(())
 }

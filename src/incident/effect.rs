@@ -49,6 +49,16 @@ pub enum Effect {
         user: String,
         origin_channel: String,
     },
+    /// PagerDuty Events API v2 (trigger or resolve, deduplicated by incident id).
+    Page {
+        action: crate::integrations::PageAction,
+    },
+    /// The outbound JSON webhook.
+    Webhook {
+        event: String,
+        #[serde(default)]
+        detail: serde_json::Value,
+    },
 }
 
 impl Effect {
@@ -67,6 +77,18 @@ impl Effect {
             Effect::PostInAnnouncementThread { .. } => "post_in_announcement_thread",
             Effect::Ephemeral { .. } => "ephemeral",
             Effect::DeclaredNotice { .. } => "declared_notice",
+            Effect::Page { .. } => "page",
+            Effect::Webhook { .. } => "webhook",
+        }
+    }
+
+    /// Integrations get lanes of their own beside the incident's Slack lane, so a
+    /// failing receiver never delays the channel.
+    pub fn lane_suffix(&self) -> Option<&'static str> {
+        match self {
+            Effect::Page { .. } => Some("pagerduty"),
+            Effect::Webhook { .. } => Some("webhook"),
+            _ => None,
         }
     }
 

@@ -365,6 +365,10 @@ pub(super) async fn insert_effect(
     effect: &Effect,
     now: i64,
 ) -> StoreResult<()> {
+    let lane = match effect.lane_suffix() {
+        Some(suffix) => format!("{lane}#{suffix}"),
+        None => lane.to_string(),
+    };
     let payload = serde_json::to_string(effect)
         .map_err(|e| super::StoreError::Corrupt(format!("effect does not serialize: {e}")))?;
     sqlx::query(

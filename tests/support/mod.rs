@@ -120,6 +120,8 @@ pub struct Harness {
     pub api_token: Option<String>,
     /// `SLACK_APP_TOKEN` (Socket Mode) for the next boot; unset by default.
     pub app_token: Option<String>,
+    /// More environment for the next boot (PagerDuty, webhooks…).
+    pub extra_env: Vec<(&'static str, String)>,
 }
 
 pub const API_TOKEN: &str = "test-api-token";
@@ -156,6 +158,7 @@ impl Harness {
             backend,
             api_token: Some(API_TOKEN.to_string()),
             app_token: None,
+            extra_env: Vec::new(),
         };
         h.boot().await;
         h
@@ -176,6 +179,7 @@ impl Harness {
         if let Some(token) = &self.app_token {
             vars.push(("SLACK_APP_TOKEN", token.clone()));
         }
+        vars.extend(self.extra_env.iter().cloned());
         Settings::from_lookup(
             |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()),
             true,
