@@ -68,6 +68,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         outbox_wake: Arc::new(Notify::new()),
         scheduler_wake: Arc::new(Notify::new()),
         integrations: Arc::new(crate::integrations::Integrations::from_settings(settings)),
+        open: Arc::default(),
     };
     let state = AppState {
         service: service.clone(),
@@ -104,6 +105,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         lease: opts.lease,
         integrations: service.integrations.clone(),
         http: reqwest::Client::new(),
+        open: service.open.clone(),
     };
     let mut workers = vec![tokio::spawn(outbox.run(OUTBOX_WORKERS, stop_rx.clone()))];
     if opts.scheduler {

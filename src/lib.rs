@@ -5,6 +5,8 @@
 //! by the outbox worker. The scheduler turns due times into commands on the same path.
 
 pub mod app;
+#[cfg(feature = "emulator")]
+pub mod bench;
 pub mod clock;
 pub mod deliver;
 #[cfg(feature = "emulator")]
@@ -15,6 +17,7 @@ pub mod http;
 pub mod incident;
 pub mod integrations;
 pub mod metrics;
+pub mod open_cache;
 pub mod outbox;
 pub mod policy;
 pub mod scheduler;

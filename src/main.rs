@@ -23,6 +23,19 @@ enum Command {
     /// Run a complete incident against the built-in Slack emulator and print the channel.
     #[cfg(feature = "emulator")]
     Demo,
+    /// Measure against the targets: ack, declare, memory, startup, scheduler, faults (or all).
+    #[cfg(feature = "emulator")]
+    Bench {
+        /// Modes to run; all when none is given.
+        modes: Vec<String>,
+        /// Smaller runs (seconds, not minutes).
+        #[arg(long)]
+        quick: bool,
+    },
+    /// The bench's baseline: a bare axum hello-world on WARROOM_LISTEN.
+    #[cfg(feature = "emulator")]
+    #[command(hide = true)]
+    BenchHello,
 }
 
 fn init_logging() {
@@ -48,6 +61,13 @@ async fn main() -> ExitCode {
             migrate().await
         }
         Command::CheckConfig => check_config(),
+        #[cfg(feature = "emulator")]
+        Command::Bench { modes, quick } => {
+            let mut out = std::io::stdout();
+            warroom::bench::run(&mut out, &modes, quick).await
+        }
+        #[cfg(feature = "emulator")]
+        Command::BenchHello => warroom::bench::serve_hello().await,
         #[cfg(feature = "emulator")]
         Command::Demo => {
             let mut out = std::io::stdout();

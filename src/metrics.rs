@@ -1,9 +1,11 @@
 //! Prometheus metrics, kept small and dependency-free: labelled counters, gauges
-//! computed at scrape time, and one latency histogram per route.
+//! computed at scrape time, and a latency histogram per route. The request path only
+//! takes a read lock and bumps atomics once a series exists.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::RwLock;
 
 /// Upper bounds (seconds) of the request latency histogram.
 const BUCKETS: [f64; 12] = [
@@ -11,44 +13,69 @@ const BUCKETS: [f64; 12] = [
 ];
 
 #[derive(Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    sum: f64,
-    count: u64,
+struct RouteStats {
+    /// Counts per bucket (not cumulative; summed at render time).
+    buckets: [AtomicU64; BUCKETS.len()],
+    count: AtomicU64,
+    /// Sum of latencies in microseconds.
+    sum_micros: AtomicU64,
+    /// Requests by status code.
+    statuses: RwLock<HashMap<u16, AtomicU64>>,
 }
 
 #[derive(Default)]
 pub struct Metrics {
-    counters: Mutex<BTreeMap<(String, String), u64>>,
-    latency: Mutex<BTreeMap<String, Histogram>>,
+    /// `name` → preformatted labels → count.
+    counters: RwLock<HashMap<String, HashMap<String, AtomicU64>>>,
+    routes: RwLock<HashMap<String, RouteStats>>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Metrics {
     /// Adds 1 to `name{labels}`; `labels` is preformatted (`route="/x",status="200"`).
     pub fn inc(&self, name: &str, labels: &str) {
-        *lock(&self.counters)
-            .entry((name.to_string(), labels.to_string()))
-            .or_default() += 1;
+        if let Some(c) = read(&self.counters).get(name).and_then(|m| m.get(labels)) {
+            c.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        write(&self.counters)
+            .entry(name.to_string())
+            .or_default()
+            .entry(labels.to_string())
+            .or_default()
+            .fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn observe_request(&self, route: &str, status: u16, seconds: f64) {
-        self.inc(
-            "warroom_http_requests_total",
-            &format!("route=\"{route}\",status=\"{status}\""),
-        );
-        let mut latency = lock(&self.latency);
-        let h = latency.entry(route.to_string()).or_default();
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            if seconds <= *bound {
-                h.counts[i] += 1;
+        let record = |s: &RouteStats| {
+            if let Some(i) = BUCKETS.iter().position(|b| seconds <= *b) {
+                s.buckets[i].fetch_add(1, Ordering::Relaxed);
             }
+            s.count.fetch_add(1, Ordering::Relaxed);
+            s.sum_micros
+                .fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
+            if let Some(c) = read(&s.statuses).get(&status) {
+                c.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+            write(&s.statuses)
+                .entry(status)
+                .or_default()
+                .fetch_add(1, Ordering::Relaxed);
+        };
+        if let Some(s) = read(&self.routes).get(route) {
+            record(s);
+            return;
         }
-        h.sum += seconds;
-        h.count += 1;
+        let mut routes = write(&self.routes);
+        record(routes.entry(route.to_string()).or_default());
     }
 
     pub fn delivery(&self, kind: &str, result: &str) {
@@ -59,61 +86,82 @@ impl Metrics {
     }
 
     pub fn counter(&self, name: &str, labels: &str) -> u64 {
-        lock(&self.counters)
-            .get(&(name.to_string(), labels.to_string()))
-            .copied()
-            .unwrap_or(0)
+        read(&self.counters)
+            .get(name)
+            .and_then(|m| m.get(labels))
+            .map_or(0, |c| c.load(Ordering::Relaxed))
     }
 
-    /// The exposition text; `gauges` are values read at scrape time.
+    /// The exposition text; `gauges` are `(name, help, labels, value)` read at scrape time.
     pub fn render(&self, gauges: &[(&str, &str, &str, f64)]) -> String {
         let mut out = String::new();
-        let counters = lock(&self.counters);
-        let mut last = "";
-        for ((name, labels), value) in counters.iter() {
-            if name != last {
-                let _ = writeln!(out, "# TYPE {name} counter");
-                last = name;
+        let routes = read(&self.routes);
+        let mut names: Vec<&String> = routes.keys().collect();
+        names.sort();
+        if !names.is_empty() {
+            let _ = writeln!(out, "# TYPE warroom_http_requests_total counter");
+        }
+        for route in &names {
+            let statuses = read(&routes[*route].statuses);
+            let mut codes: Vec<&u16> = statuses.keys().collect();
+            codes.sort();
+            for code in codes {
+                let _ = writeln!(
+                    out,
+                    "warroom_http_requests_total{{route=\"{route}\",status=\"{code}\"}} {}",
+                    statuses[code].load(Ordering::Relaxed)
+                );
             }
-            if labels.is_empty() {
-                let _ = writeln!(out, "{name} {value}");
-            } else {
-                let _ = writeln!(out, "{name}{{{labels}}} {value}");
+        }
+        let counters = read(&self.counters);
+        let mut counter_names: Vec<&String> = counters.keys().collect();
+        counter_names.sort();
+        for name in counter_names {
+            let _ = writeln!(out, "# TYPE {name} counter");
+            let mut series: Vec<(&String, &AtomicU64)> = counters[name].iter().collect();
+            series.sort_by_key(|(labels, _)| *labels);
+            for (labels, value) in series {
+                let value = value.load(Ordering::Relaxed);
+                if labels.is_empty() {
+                    let _ = writeln!(out, "{name} {value}");
+                } else {
+                    let _ = writeln!(out, "{name}{{{labels}}} {value}");
+                }
             }
         }
         drop(counters);
-        let latency = lock(&self.latency);
-        if !latency.is_empty() {
+        if !names.is_empty() {
             let _ = writeln!(
                 out,
                 "# TYPE warroom_http_request_duration_seconds histogram"
             );
         }
-        for (route, h) in latency.iter() {
+        for route in names {
+            let s = &routes[route];
+            let mut cumulative = 0;
             for (i, bound) in BUCKETS.iter().enumerate() {
+                cumulative += s.buckets[i].load(Ordering::Relaxed);
                 let _ = writeln!(
                     out,
-                    "warroom_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {}",
-                    h.counts[i]
+                    "warroom_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {cumulative}"
                 );
             }
+            let count = s.count.load(Ordering::Relaxed);
             let _ = writeln!(
                 out,
-                "warroom_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
-                h.count
+                "warroom_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {count}"
             );
             let _ = writeln!(
                 out,
                 "warroom_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
-                h.sum
+                s.sum_micros.load(Ordering::Relaxed) as f64 / 1e6
             );
             let _ = writeln!(
                 out,
-                "warroom_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                h.count
+                "warroom_http_request_duration_seconds_count{{route=\"{route}\"}} {count}"
             );
         }
-        drop(latency);
+        drop(routes);
         let mut last = "";
         for (name, help, labels, value) in gauges {
             if *name != last {
@@ -127,5 +175,34 @@ impl Metrics {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counters_histograms_and_gauges() {
+        let m = Metrics::default();
+        m.observe_request("/slack/commands", 200, 0.0007);
+        m.observe_request("/slack/commands", 200, 0.02);
+        m.observe_request("/slack/commands", 401, 0.0001);
+        m.inc("warroom_events_total", "result=\"accepted\"");
+        m.inc("warroom_events_total", "result=\"accepted\"");
+        let text = m.render(&[("warroom_outbox_depth", "Pending", "", 3.0)]);
+        assert!(
+            text.contains(
+                "warroom_http_requests_total{route=\"/slack/commands\",status=\"200\"} 2"
+            ),
+            "{text}"
+        );
+        assert!(text
+            .contains("warroom_http_requests_total{route=\"/slack/commands\",status=\"401\"} 1"));
+        assert!(text.contains("warroom_http_request_duration_seconds_bucket{route=\"/slack/commands\",le=\"0.001\"} 2"), "{text}");
+        assert!(text.contains("le=\"+Inf\"} 3"));
+        assert!(text.contains("warroom_events_total{result=\"accepted\"} 2"));
+        assert!(text.contains("warroom_outbox_depth 3"));
+        assert_eq!(m.counter("warroom_events_total", "result=\"accepted\""), 2);
     }
 }

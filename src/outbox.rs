@@ -37,6 +37,8 @@ pub struct Outbox {
     /// PagerDuty and webhook configuration, and the HTTP client that reaches them.
     pub integrations: Arc<crate::integrations::Integrations>,
     pub http: reqwest::Client,
+    /// The open-incident snapshot: a new channel changes what `list` shows.
+    pub open: Arc<crate::open_cache::OpenIncidents>,
 }
 
 /// Delay before retry number `attempts` (1-based): 0.5 s, 1 s, 2 s … capped, ±20 % jitter.
@@ -128,6 +130,9 @@ impl Outbox {
         match outcome {
             Delivery::Done(note) => {
                 self.metrics.delivery(&row.kind, "delivered");
+                if row.kind == "create_channel" {
+                    self.open.invalidate();
+                }
                 self.store.effect_done(row.id, now, note.as_deref()).await?;
             }
             Delivery::Retry(err) => {

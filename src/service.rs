@@ -37,6 +37,8 @@ pub struct Service {
     pub scheduler_wake: Arc<Notify>,
     /// PagerDuty and webhook configuration.
     pub integrations: Arc<crate::integrations::Integrations>,
+    /// Snapshot of open incidents for `list`.
+    pub open: Arc<crate::open_cache::OpenIncidents>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +64,7 @@ impl Service {
     }
 
     fn committed(&self) {
+        self.open.invalidate();
         self.outbox_wake.notify_waiters();
         self.scheduler_wake.notify_waiters();
     }
@@ -129,6 +132,7 @@ impl Service {
             .map(|effect| NewEffect { lane, effect })
             .collect();
         self.store.enqueue(&rows, self.clock.now_ms()).await?;
+        self.open.invalidate();
         self.outbox_wake.notify_waiters();
         Ok(())
     }
@@ -155,7 +159,7 @@ impl Service {
     /// `/incident list`: open incidents, private ones only for those involved.
     pub async fn list_text(&self, user: &str) -> Result<String, ServiceError> {
         let now = self.clock.now_ms();
-        let incidents = self.store.open_incidents().await?;
+        let incidents = self.open.get(&self.store).await?;
         let visible: Vec<&Incident> = incidents
             .iter()
             .filter(|i| !i.private || i.involves(user))

@@ -190,6 +190,8 @@ pub(crate) async fn serve(listener: TcpListener, hub: Arc<Hub>) {
 
 /// One client: handshake (the ticket must be fresh), `hello`, then envelopes out and acks in.
 async fn connection(stream: TcpStream, hub: Arc<Hub>) {
+    // The callback's signature is tungstenite's.
+    #[allow(clippy::result_large_err)]
     let check = |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {
         let ticket = req
             .uri()

@@ -30,9 +30,12 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             depth as f64,
         ));
     }
-    if let Ok(open) = service.store.open_incidents().await {
+    if let Ok(open) = service.store.open_counts().await {
         for sev in &service.policy.severities {
-            let n = open.iter().filter(|i| i.severity == sev.name).count();
+            let n = open
+                .iter()
+                .find(|(s, _)| *s == sev.name)
+                .map_or(0, |(_, n)| *n);
             gauges.push((
                 "warroom_open_incidents",
                 "Open incidents by severity",

@@ -57,7 +57,8 @@ impl Verifier {
             .trim()
             .parse()
             .map_err(|_| VerifyError::BadTimestamp)?;
-        if (self.clock.now().timestamp() - ts).abs() > MAX_SKEW_SECS {
+        // `abs_diff`: a hostile timestamp such as i64::MIN must not overflow the subtraction.
+        if self.clock.now().timestamp().abs_diff(ts) > MAX_SKEW_SECS.unsigned_abs() {
             return Err(VerifyError::Stale);
         }
         let given = signature
@@ -126,6 +127,23 @@ mod tests {
         }
         let v = Verifier::new(&[SECRET.into()], at(1531420618 + 299));
         assert_eq!(v.verify(Some(TS), Some(SIG), BODY.as_bytes()), Ok(()));
+    }
+
+    #[test]
+    fn extreme_timestamps_are_stale_not_a_panic() {
+        // Regression (fuzz/ signature_and_form): `now - i64::MIN` overflowed and panicked.
+        let v = Verifier::new(&[SECRET.into()], at(1531420618));
+        for ts in [
+            i64::MIN.to_string(),
+            "-9223372036854775000".to_string(),
+            i64::MAX.to_string(),
+        ] {
+            let sig = sign(SECRET, &ts, BODY.as_bytes());
+            assert_eq!(
+                v.verify(Some(&ts), Some(&sig), BODY.as_bytes()),
+                Err(VerifyError::Stale)
+            );
+        }
     }
 
     #[test]

@@ -131,6 +131,15 @@ impl Store {
         Ok(())
     }
 
+    /// Marks every pending effect delivered (benchmark fixtures only).
+    #[doc(hidden)]
+    pub async fn mark_all_delivered(&self) -> StoreResult<()> {
+        sqlx::query("UPDATE outbox SET state = 'done' WHERE state = 'pending'")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Effects not yet delivered (the `outbox depth` gauge).
     pub async fn outbox_depth(&self) -> StoreResult<i64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")

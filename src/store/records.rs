@@ -114,6 +114,18 @@ impl Store {
         rows.iter().map(incident_from_row).collect()
     }
 
+    /// Open incidents per severity (the metrics gauge), without loading them.
+    pub async fn open_counts(&self) -> StoreResult<Vec<(String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT severity, COUNT(*) AS n FROM incidents WHERE status NOT IN ('resolved', 'closed') GROUP BY severity",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("severity")?, r.try_get("n")?)))
+            .collect()
+    }
+
     /// How many incidents were ever declared (benchmarks).
     pub async fn count_incidents(&self) -> StoreResult<i64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM incidents")

@@ -1,0 +1,74 @@
+//! Declare end to end against a zero-latency emulator: command → channel created, card
+//! pinned and announcement posted. The app runs in-process here so the emulator's state
+//! can be watched without polling over HTTP.
+
+use super::populate::{self, ANNOUNCE, GENERAL, SECRET};
+use super::{percentile, Row};
+
+use crate::clock::Clock;
+use crate::emulator::driver::SlackDriver;
+
+use std::time::{Duration, Instant};
+
+pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
+    let n = if quick { 30 } else { 200 };
+    let slack = populate::workspace().await?;
+    let dir = populate::scratch_dir("declare")?;
+    let clock = Clock::system();
+    let app = populate::start_app(
+        &slack,
+        &populate::sqlite_url(&dir, "declare.db"),
+        clock.clone(),
+    )
+    .await?;
+    let driver = SlackDriver::new(&app.url(), SECRET, clock);
+    let calls_before = slack.calls().len();
+    let mut samples = Vec::with_capacity(n);
+    for i in 0..n {
+        let started = Instant::now();
+        let reply = driver
+            .command(
+                "U0ALICE",
+                GENERAL,
+                &format!("declare P1 Bench incident {i}"),
+            )
+            .await?;
+        anyhow::ensure!(reply.status == 200, "declare answered {}", reply.status);
+        let deadline = started + Duration::from_secs(10);
+        loop {
+            let pinned = slack.call_count("pins.add") > i;
+            let announced = slack.messages(ANNOUNCE).len() > i;
+            if pinned && announced {
+                break;
+            }
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "declare {i} not delivered in 10 s"
+            );
+            tokio::time::sleep(Duration::from_micros(200)).await;
+        }
+        samples.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    // Let the last ephemerals land before counting calls.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let calls = (slack.calls().len() - calls_before) as f64 / n as f64;
+    app.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    samples.sort_by(|a, b| a.total_cmp(b));
+    let (p50, p99) = (percentile(&samples, 50.0), percentile(&samples, 99.0));
+    Ok(vec![
+        Row::new(
+            &format!("declare → channel, pinned card, announcement (n={n}) p50"),
+            format!("{p50:.1} ms"),
+            "< 50 ms",
+            Some(p50 < 50.0),
+        ),
+        Row::new("declare end to end p99", format!("{p99:.1} ms"), "", None),
+        Row::new(
+            "Slack calls per declare",
+            format!("{calls:.2}"),
+            "<= 8",
+            Some(calls <= 8.0),
+        ),
+    ])
+}

@@ -1,0 +1,279 @@
+//! Fault runs: incidents declared while Slack misbehaves (30 % 5xx, 429 bursts, 1 s
+//! latency) must be delivered exactly once; and a server killed with SIGKILL at random
+//! points during delivery and restarted must lose nothing (duplicates are possible only
+//! in the documented window: between Slack's answer and the commit of that answer).
+
+use super::populate::{self, ANNOUNCE, GENERAL, SECRET};
+use super::process;
+use super::Row;
+use crate::clock::Clock;
+use crate::emulator::driver::SlackDriver;
+use crate::emulator::{FakeSlack, Faults};
+use rand::Rng;
+use std::time::{Duration, Instant};
+
+/// What the workspace holds for incident `i` (title "Fault run {i}").
+#[derive(Default, Debug)]
+pub struct Tally {
+    pub channels: usize,
+    pub cards: usize,
+    pub announcements: usize,
+    pub updates: usize,
+}
+
+pub fn tally(slack: &FakeSlack, i: usize) -> Tally {
+    let slug = format!("-fault-run-{i}");
+    let mut t = Tally::default();
+    for c in slack.channels() {
+        if !(c.name.ends_with(&slug) || c.name.contains(&format!("{slug}-"))) {
+            continue;
+        }
+        t.channels += 1;
+        for m in slack.messages(&c.id) {
+            if m.buttons().iter().any(|b| b.text == "Take role")
+                && m.thread_ts.is_none()
+                && m.text.contains(": Fault run")
+            {
+                t.cards += 1;
+            }
+            if m.text.contains(&format!("Progress on {i}.")) {
+                t.updates += 1;
+            }
+        }
+    }
+    t.announcements = slack
+        .messages(ANNOUNCE)
+        .iter()
+        .filter(|m| {
+            m.thread_ts.is_none()
+                && m.text
+                    .ends_with(&format!("Fault run {i} — P1 High Investigating"))
+        })
+        .count();
+    t
+}
+
+/// Declares `n` incidents, then posts one update in each incident's channel.
+pub async fn declare_and_update(
+    slack: &FakeSlack,
+    driver: &SlackDriver,
+    n: usize,
+    timeout: Duration,
+) -> anyhow::Result<()> {
+    for i in 0..n {
+        let r = driver
+            .command("U0ALICE", GENERAL, &format!("declare P1 Fault run {i}"))
+            .await?;
+        anyhow::ensure!(r.status == 200, "declare {i}: {}", r.status);
+    }
+    let deadline = Instant::now() + timeout;
+    let mut updated = vec![false; n];
+    while updated.iter().any(|u| !u) {
+        anyhow::ensure!(Instant::now() < deadline, "channels not created in time");
+        for (i, done) in updated.iter_mut().enumerate() {
+            if *done {
+                continue;
+            }
+            let slug = format!("-fault-run-{i}");
+            if let Some(c) = slack
+                .channels()
+                .into_iter()
+                .find(|c| c.name.ends_with(&slug))
+            {
+                let r = driver
+                    .command("U0ALICE", &c.id, &format!("update Progress on {i}."))
+                    .await?;
+                *done = r.status == 200 && !r.text().contains("works only");
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+/// Runs until `done()` or `timeout`.
+async fn until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    done()
+}
+
+fn complete(slack: &FakeSlack, n: usize) -> bool {
+    (0..n).all(|i| {
+        let t = tally(slack, i);
+        t.channels >= 1 && t.cards >= 1 && t.announcements >= 1 && t.updates >= 1
+    })
+}
+
+pub async fn flaky_slack(n: usize, latency: Duration) -> anyhow::Result<(usize, Duration)> {
+    let slack = populate::workspace().await?;
+    let dir = populate::scratch_dir("faults")?;
+    let clock = Clock::system();
+    let app = populate::start_app(
+        &slack,
+        &populate::sqlite_url(&dir, "faults.db"),
+        clock.clone(),
+    )
+    .await?;
+    slack.set_faults(Faults {
+        error_5xx_ratio: 0.3,
+        rate_limit_burst: 20,
+        retry_after_secs: 1,
+        latency,
+    });
+    let driver = SlackDriver::new(&app.url(), SECRET, clock);
+    let started = Instant::now();
+    declare_and_update(&slack, &driver, n, Duration::from_secs(600)).await?;
+    let ok = until(Duration::from_secs(900), || complete(&slack, n)).await;
+    anyhow::ensure!(ok, "not everything was delivered");
+    // Nothing pending any more, then count.
+    until(Duration::from_secs(60), || true).await;
+    for _ in 0..600 {
+        if app.service.store.outbox_depth().await? == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let took = started.elapsed();
+    let mut wrong = 0;
+    for i in 0..n {
+        let t = tally(&slack, i);
+        if (t.channels, t.cards, t.announcements, t.updates) != (1, 1, 1, 1) {
+            wrong += 1;
+        }
+    }
+    app.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok((wrong, took))
+}
+
+/// Result of the SIGKILL run.
+pub struct KillRun {
+    pub kills: usize,
+    pub lost: usize,
+    pub duplicates: usize,
+}
+
+pub async fn sigkill(n: usize, kills: usize) -> anyhow::Result<KillRun> {
+    let slack = populate::workspace().await?;
+    slack.set_faults(Faults {
+        latency: Duration::from_millis(40),
+        ..Faults::default()
+    });
+    let dir = populate::scratch_dir("sigkill")?;
+    let db = populate::sqlite_url(&dir, "sigkill.db");
+    let env = process::env(&slack.api_url(), &db);
+    let mut server = process::spawn(&["serve"], &env)?;
+    server
+        .wait_ready("/readyz", Duration::from_secs(10))
+        .await?;
+    let driver = SlackDriver::new(&server.url, SECRET, Clock::system());
+    for i in 0..n {
+        driver
+            .command("U0ALICE", GENERAL, &format!("declare P1 Fault run {i}"))
+            .await?;
+    }
+    let mut killed = 0;
+    while killed < kills {
+        let wait = rand::thread_rng().gen_range(100..400);
+        tokio::time::sleep(Duration::from_millis(wait)).await;
+        server.kill();
+        killed += 1;
+        server = process::spawn(&["serve"], &env)?;
+        server
+            .wait_ready("/readyz", Duration::from_secs(10))
+            .await?;
+    }
+    let driver = SlackDriver::new(&server.url, SECRET, Clock::system());
+    // Updates go to channels that exist by now (or once they do).
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut updated = vec![false; n];
+    while updated.iter().any(|u| !u) && Instant::now() < deadline {
+        for (i, done) in updated.iter_mut().enumerate() {
+            if *done {
+                continue;
+            }
+            let slug = format!("-fault-run-{i}");
+            if let Some(c) = slack
+                .channels()
+                .into_iter()
+                .find(|c| c.name.ends_with(&slug))
+            {
+                let r = driver
+                    .command("U0ALICE", &c.id, &format!("update Progress on {i}."))
+                    .await?;
+                *done = r.status == 200 && !r.text().contains("works only");
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    until(Duration::from_secs(120), || complete(&slack, n)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    server.terminate();
+    let mut lost = 0;
+    let mut duplicates = 0;
+    for i in 0..n {
+        let t = tally(&slack, i);
+        for count in [t.channels, t.cards, t.announcements, t.updates] {
+            if count == 0 {
+                lost += 1;
+            } else {
+                duplicates += count - 1;
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(KillRun {
+        kills: killed,
+        lost,
+        duplicates,
+    })
+}
+
+pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
+    let (n, latency) = if quick {
+        (20, Duration::from_millis(200))
+    } else {
+        (200, Duration::from_secs(1))
+    };
+    let (wrong, took) = flaky_slack(n, latency).await?;
+    let (kn, kills) = if quick { (10, 3) } else { (50, 10) };
+    let k = sigkill(kn, kills).await?;
+    Ok(vec![
+        Row::new(
+            &format!(
+                "faults: {n} declares + updates, 30% 5xx, 429s, {} ms latency",
+                latency.as_millis()
+            ),
+            format!("{wrong} not exactly once"),
+            "0",
+            Some(wrong == 0),
+        ),
+        Row::new(
+            "faults: time until all delivered",
+            format!("{:.1} s", took.as_secs_f64()),
+            "",
+            None,
+        ),
+        Row::new(
+            &format!(
+                "SIGKILL: {kn} incidents, {} kills mid-delivery — lost",
+                k.kills
+            ),
+            k.lost.to_string(),
+            "0",
+            Some(k.lost == 0),
+        ),
+        Row::new(
+            "SIGKILL: duplicates (answer-before-commit window)",
+            k.duplicates.to_string(),
+            "counted",
+            None,
+        ),
+    ])
+}
