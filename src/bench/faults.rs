@@ -53,6 +53,17 @@ pub fn tally(slack: &FakeSlack, i: usize) -> Tally {
     t
 }
 
+/// Channels that may belong to incident `i`.
+fn candidates(slack: &FakeSlack, i: usize) -> Vec<String> {
+    let slug = format!("-fault-run-{i}");
+    slack
+        .channels()
+        .into_iter()
+        .filter(|c| c.name.ends_with(&slug) || c.name.contains(&format!("{slug}-")))
+        .map(|c| c.id)
+        .collect()
+}
+
 /// Declares `n` incidents, then posts one update in each incident's channel.
 pub async fn declare_and_update(
     slack: &FakeSlack,
@@ -66,29 +77,43 @@ pub async fn declare_and_update(
             .await?;
         anyhow::ensure!(r.status == 200, "declare {i}: {}", r.status);
     }
+    anyhow::ensure!(
+        post_updates(slack, driver, n, timeout).await?,
+        "channels not created in time"
+    );
+    Ok(())
+}
+
+/// Posts `update Progress on {i}.` in each incident's channel as soon as it exists;
+/// false when `timeout` passes first.
+async fn post_updates(
+    slack: &FakeSlack,
+    driver: &SlackDriver,
+    n: usize,
+    timeout: Duration,
+) -> anyhow::Result<bool> {
     let deadline = Instant::now() + timeout;
     let mut updated = vec![false; n];
     while updated.iter().any(|u| !u) {
-        anyhow::ensure!(Instant::now() < deadline, "channels not created in time");
+        if Instant::now() > deadline {
+            return Ok(false);
+        }
         for (i, done) in updated.iter_mut().enumerate() {
-            if *done {
-                continue;
-            }
-            let slug = format!("-fault-run-{i}");
-            if let Some(c) = slack
-                .channels()
-                .into_iter()
-                .find(|c| c.name.ends_with(&slug))
-            {
+            // After a crash in the answer-before-commit window the incident may own
+            // `…-2` while an orphan `…` exists: try every candidate.
+            for channel in candidates(slack, i) {
+                if *done {
+                    break;
+                }
                 let r = driver
-                    .command("U0ALICE", &c.id, &format!("update Progress on {i}."))
+                    .command("U0ALICE", &channel, &format!("update Progress on {i}."))
                     .await?;
                 *done = r.status == 200 && !r.text().contains("works only");
             }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Runs until `done()` or `timeout`.
@@ -110,16 +135,18 @@ fn complete(slack: &FakeSlack, n: usize) -> bool {
     })
 }
 
-pub async fn flaky_slack(n: usize, latency: Duration) -> anyhow::Result<(usize, Duration)> {
+/// Declares `n` incidents (and an update each) against a flaky Slack on `database_url`
+/// (a scratch SQLite file when None); returns how many were not delivered exactly once.
+pub async fn flaky_slack(
+    database_url: Option<String>,
+    n: usize,
+    latency: Duration,
+) -> anyhow::Result<(usize, Duration)> {
     let slack = populate::workspace().await?;
     let dir = populate::scratch_dir("faults")?;
+    let db = database_url.unwrap_or_else(|| populate::sqlite_url(&dir, "faults.db"));
     let clock = Clock::system();
-    let app = populate::start_app(
-        &slack,
-        &populate::sqlite_url(&dir, "faults.db"),
-        clock.clone(),
-    )
-    .await?;
+    let app = populate::start_app(&slack, &db, clock.clone()).await?;
     slack.set_faults(Faults {
         error_5xx_ratio: 0.3,
         rate_limit_burst: 20,
@@ -159,15 +186,22 @@ pub struct KillRun {
     pub duplicates: usize,
 }
 
-pub async fn sigkill(n: usize, kills: usize) -> anyhow::Result<KillRun> {
+/// Kills a `warroom serve` child with SIGKILL `kills` times while it delivers `n`
+/// declares, restarting it on the same database (a scratch SQLite file when None).
+pub async fn sigkill(
+    database_url: Option<String>,
+    n: usize,
+    kills: usize,
+) -> anyhow::Result<KillRun> {
     let slack = populate::workspace().await?;
     slack.set_faults(Faults {
         latency: Duration::from_millis(40),
         ..Faults::default()
     });
     let dir = populate::scratch_dir("sigkill")?;
-    let db = populate::sqlite_url(&dir, "sigkill.db");
-    let env = process::env(&slack.api_url(), &db);
+    let db = database_url.unwrap_or_else(|| populate::sqlite_url(&dir, "sigkill.db"));
+    let mut env = process::env(&slack.api_url(), &db);
+    env.push(("WARROOM_CONFIG", populate::policy_file(&dir)?));
     let mut server = process::spawn(&["serve"], &env)?;
     server
         .wait_ready("/readyz", Duration::from_secs(10))
@@ -191,27 +225,7 @@ pub async fn sigkill(n: usize, kills: usize) -> anyhow::Result<KillRun> {
     }
     let driver = SlackDriver::new(&server.url, SECRET, Clock::system());
     // Updates go to channels that exist by now (or once they do).
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let mut updated = vec![false; n];
-    while updated.iter().any(|u| !u) && Instant::now() < deadline {
-        for (i, done) in updated.iter_mut().enumerate() {
-            if *done {
-                continue;
-            }
-            let slug = format!("-fault-run-{i}");
-            if let Some(c) = slack
-                .channels()
-                .into_iter()
-                .find(|c| c.name.ends_with(&slug))
-            {
-                let r = driver
-                    .command("U0ALICE", &c.id, &format!("update Progress on {i}."))
-                    .await?;
-                *done = r.status == 200 && !r.text().contains("works only");
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    post_updates(&slack, &driver, n, Duration::from_secs(120)).await?;
     until(Duration::from_secs(120), || complete(&slack, n)).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     server.terminate();
@@ -241,9 +255,9 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     } else {
         (200, Duration::from_secs(1))
     };
-    let (wrong, took) = flaky_slack(n, latency).await?;
+    let (wrong, took) = flaky_slack(None, n, latency).await?;
     let (kn, kills) = if quick { (10, 3) } else { (50, 10) };
-    let k = sigkill(kn, kills).await?;
+    let k = sigkill(None, kn, kills).await?;
     Ok(vec![
         Row::new(
             &format!(

@@ -5,10 +5,10 @@
 
 mod ack;
 mod declare;
-mod faults;
+pub mod faults;
 mod memory;
 mod populate;
-mod process;
+pub mod process;
 mod scheduler;
 
 use std::io::Write;

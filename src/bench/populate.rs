@@ -106,3 +106,10 @@ pub async fn start_app(
     })
     .await
 }
+
+/// A policy file like [`policy`] (announcements on) for child processes; returns its path.
+pub fn policy_file(dir: &std::path::Path) -> anyhow::Result<String> {
+    let path = dir.join("policy.toml");
+    std::fs::write(&path, format!("announce_channel = \"{ANNOUNCE}\"\n"))?;
+    Ok(path.display().to_string())
+}

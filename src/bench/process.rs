@@ -10,6 +10,14 @@ pub struct Server {
     pub url: String,
 }
 
+static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// The `warroom` binary to start (tests point this at cargo's build of it); by default,
+/// the running executable.
+pub fn set_binary(path: impl Into<std::path::PathBuf>) {
+    let _ = BINARY.set(path.into());
+}
+
 /// A port nobody listens on right now.
 pub fn free_port() -> anyhow::Result<u16> {
     let l = std::net::TcpListener::bind("127.0.0.1:0")?;
@@ -19,7 +27,10 @@ pub fn free_port() -> anyhow::Result<u16> {
 /// Starts `warroom {args}` with `env` on a fresh port (WARROOM_LISTEN is set here).
 pub fn spawn(args: &[&str], env: &[(&str, String)]) -> anyhow::Result<Server> {
     let port = free_port()?;
-    let exe = std::env::current_exe().context("locating the warroom binary")?;
+    let exe = match BINARY.get() {
+        Some(path) => path.clone(),
+        None => std::env::current_exe().context("locating the warroom binary")?,
+    };
     let mut cmd = Command::new(exe);
     cmd.args(args)
         .env_clear()
