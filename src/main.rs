@@ -86,6 +86,9 @@ async fn main() -> ExitCode {
 async fn serve() -> anyhow::Result<()> {
     let settings = Settings::from_env(true)?;
     let policy = settings.load_policy()?;
+    // Handle SIGTERM from before the listener opens: a stop that arrives during start-up
+    // must still be graceful.
+    let stop = shutdown_signal()?;
     let app = warroom::app::start(warroom::app::Options {
         settings,
         policy,
@@ -94,31 +97,27 @@ async fn serve() -> anyhow::Result<()> {
         lease: warroom::app::DEFAULT_LEASE,
     })
     .await?;
-    shutdown_signal().await;
+    stop.await;
     tracing::info!("shutting down: finishing in-flight requests and deliveries");
     app.shutdown().await;
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGTERM or Ctrl-C; the handlers are installed when this is called.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("installing the SIGTERM handler")?;
+    let ctrl_c = tokio::signal::ctrl_c();
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
-    }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+    })
 }
 
 async fn migrate() -> anyhow::Result<()> {
