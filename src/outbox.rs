@@ -19,8 +19,9 @@ use tracing::Instrument;
 
 /// Longest wait between retries of a transient failure.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
-/// Longest sleep with nothing due: a safety net for effects written by another replica.
-const IDLE_POLL: Duration = Duration::from_secs(2);
+/// Longest sleep with nothing due. Local commits wake a worker and retries have exact due
+/// times, so this only catches effects left by a replica that died (leases expire).
+const IDLE_POLL: Duration = Duration::from_secs(5);
 
 #[derive(Clone)]
 pub struct Outbox {
@@ -107,6 +108,9 @@ impl Outbox {
         let Some(row) = rows.into_iter().next() else {
             return Ok(false);
         };
+        // There may be more: hand the baton to an idle worker (commits wake only one, so
+        // a burst fans out across workers instead of waking all of them for one effect).
+        self.wake.notify_one();
         self.deliver(&row).await?;
         Ok(true)
     }

@@ -65,7 +65,7 @@ impl Service {
 
     fn committed(&self) {
         self.open.invalidate();
-        self.outbox_wake.notify_waiters();
+        self.outbox_wake.notify_one();
         self.scheduler_wake.notify_waiters();
     }
 
@@ -133,7 +133,7 @@ impl Service {
             .collect();
         self.store.enqueue(&rows, self.clock.now_ms()).await?;
         self.open.invalidate();
-        self.outbox_wake.notify_waiters();
+        self.outbox_wake.notify_one();
         Ok(())
     }
 
