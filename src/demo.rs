@@ -351,31 +351,12 @@ impl<W: Write> Demo<'_, W> {
 
     /// `<@U0BOB>` → `@bob`, `<#C…>` → `#name`, as Slack renders them.
     fn readable(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find('<') {
-            out.push_str(&rest[..start]);
-            let tail = &rest[start..];
-            let Some(end) = tail.find('>') else {
-                out.push_str(tail);
-                return out;
-            };
-            let inner = &tail[1..end];
-            let id = inner.split('|').next().unwrap_or("");
-            if let Some(user) = id.strip_prefix('@') {
-                out.push('@');
-                out.push_str(self.names.get(user).map(String::as_str).unwrap_or(user));
-            } else if let Some(channel) = id.strip_prefix('#') {
-                out.push_str(&self.channel_name(channel));
-            } else if let Some(group) = id.strip_prefix("!subteam^") {
-                out.push('@');
-                out.push_str(group);
-            } else {
-                out.push_str(&tail[..=end]);
-            }
-            rest = &tail[end + 1..];
-        }
-        out.push_str(rest);
-        out
+        use crate::slack::refs::{map_refs, Ref};
+        map_refs(text, |r| match r {
+            Ref::User(id) => format!("@{}", self.names.get(id).map(String::as_str).unwrap_or(id)),
+            Ref::Channel(id) => self.channel_name(id),
+            Ref::Group(id) => format!("@{id}"),
+            Ref::Other(raw) => raw.to_string(),
+        })
     }
 }

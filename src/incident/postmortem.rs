@@ -26,31 +26,15 @@ fn cell(text: &str) -> String {
 /// Slack references to plain text: `<@U1|ann>` → `@U1`, `<!subteam^S2>` → `@S2`,
 /// `<#C3|x>` → `#C3` (Markdown outside Slack has no mentions).
 fn plain_mentions(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let Some(end) = tail.find('>') else {
-            out.push_str(tail);
-            return out;
-        };
-        let inner = &tail[1..end];
-        let (prefix, id) = if let Some(id) = inner.strip_prefix('@') {
-            ("@", id)
-        } else if let Some(id) = inner.strip_prefix("!subteam^") {
-            ("@", id)
-        } else if let Some(id) = inner.strip_prefix('#') {
-            ("#", id)
-        } else {
-            ("", inner)
-        };
-        out.push_str(prefix);
-        out.push_str(id.split('|').next().unwrap_or(""));
-        rest = &tail[end + 1..];
-    }
-    out.push_str(rest);
-    out
+    use crate::slack::refs::{map_refs, Ref};
+    map_refs(text, |r| match r {
+        Ref::User(id) | Ref::Group(id) => format!("@{id}"),
+        Ref::Channel(id) => format!("#{id}"),
+        Ref::Other(raw) => raw
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .to_string(),
+    })
 }
 
 fn actor(a: &str) -> String {

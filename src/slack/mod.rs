@@ -5,5 +5,6 @@ pub mod blocks;
 pub mod client;
 pub mod ids;
 pub mod payload;
+pub mod refs;
 pub mod scopes;
 pub mod verify;
