@@ -111,12 +111,27 @@ impl Service {
             match self.store.commit(&outcome, now).await? {
                 Ok(()) => {
                     self.committed();
+                    self.count_notices(&outcome);
                     return Ok(Ok(outcome.reply));
                 }
                 Err(_conflict) => continue,
             }
         }
         Err(ServiceError::Contended)
+    }
+
+    /// Counts what warroom said on its own (reminders, nags, target notices, escalations).
+    fn count_notices(&self, outcome: &Outcome) {
+        for entry in &outcome.timeline {
+            let kind = entry.kind.as_str();
+            if matches!(
+                kind,
+                "reminder" | "nag" | "target_warning" | "target_breached" | "escalated"
+            ) {
+                self.metrics
+                    .inc("warroom_notices_total", &format!("kind=\"{kind}\""));
+            }
+        }
     }
 
     /// Would `action` be refused? Used before opening a modal whose submission would be.

@@ -234,6 +234,11 @@ both!(three_causes_of_escalation, |b| async move {
         3,
         "{timeline}"
     );
+    let metrics = h.get("/metrics").await.body;
+    assert!(
+        metrics.contains("warroom_notices_total{kind=\"escalated\"} 3"),
+        "{metrics}"
+    );
 
     // A severity with no escalation target explains itself.
     let quiet = h.declare(ALICE, "P3 Typo on status page").await;
