@@ -19,6 +19,9 @@ use tracing::Instrument;
 
 /// Longest wait between retries of a transient failure.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// How long delivered and failed effects stay in the outbox, and how often it is pruned.
+const KEEP_FINISHED: Duration = Duration::from_secs(7 * 86_400);
+const PRUNE_EVERY: Duration = Duration::from_secs(3_600);
 /// Longest sleep with nothing due. Local commits wake a worker and retries have exact due
 /// times, so this only catches effects left by a replica that died (leases expire).
 const IDLE_POLL: Duration = Duration::from_secs(5);
@@ -58,12 +61,29 @@ impl Outbox {
     /// Runs `workers` delivery tasks until `stop` turns true; in-flight deliveries finish.
     pub async fn run(self, workers: usize, stop: watch::Receiver<bool>) {
         let mut tasks = tokio::task::JoinSet::new();
+        tasks.spawn(self.clone().prune_periodically(stop.clone()));
         for _ in 0..workers.max(1) {
             let me = self.clone();
             let stop = stop.clone();
             tasks.spawn(async move { me.work(stop).await });
         }
         while tasks.join_next().await.is_some() {}
+    }
+
+    /// Keeps the outbox small: finished effects are kept a week (for inspection), then go.
+    async fn prune_periodically(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            let before = self.clock.now_ms() - KEEP_FINISHED.as_millis() as i64;
+            match self.store.prune(before).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(rows = n, "pruned finished outbox effects"),
+                Err(e) => tracing::warn!(error = %e, "pruning the outbox failed"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(PRUNE_EVERY) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+        }
     }
 
     async fn work(self, mut stop: watch::Receiver<bool>) {

@@ -174,3 +174,34 @@ both!(permanent_errors_are_recorded_not_retried, |b| async move {
     );
     h.finish().await;
 });
+
+both!(pruning_forgets_finished_effects_only, |b| async move {
+    let h = Harness::start(b).await;
+    h.declare(ALICE, "P2 Prune me").await;
+    h.eventually("announced", |s| !s.messages(ANNOUNCE).is_empty())
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Slack goes down: the next incident's effects stay pending.
+    h.slack.set_faults(Faults {
+        error_5xx_ratio: 1.0,
+        ..Faults::default()
+    });
+    h.command(ALICE, GENERAL, "declare P2 Still pending").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let store = &h.app().service.store;
+    let pending = store.outbox_depth().await.unwrap();
+    assert!(pending > 0);
+    let far_future = h.clock.now_ms() + 86_400_000;
+    let removed = store.prune(far_future).await.unwrap();
+    assert!(
+        removed >= 7,
+        "the first incident's delivered effects go ({removed})"
+    );
+    assert_eq!(
+        store.outbox_depth().await.unwrap(),
+        pending,
+        "pending effects stay"
+    );
+    h.slack.set_faults(Faults::default());
+    h.finish().await;
+});

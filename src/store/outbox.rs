@@ -131,6 +131,21 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets delivered and failed effects finished before `before`, and Events API ids
+    /// seen before it (Slack retries within minutes); returns the rows removed.
+    pub async fn prune(&self, before: i64) -> StoreResult<u64> {
+        let effects =
+            sqlx::query("DELETE FROM outbox WHERE state IN ('done', 'failed') AND done_at < $1")
+                .bind(before)
+                .execute(&self.pool)
+                .await?;
+        let events = sqlx::query("DELETE FROM processed_events WHERE received_at < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(effects.rows_affected() + events.rows_affected())
+    }
+
     /// Marks every pending effect delivered (benchmark fixtures only).
     #[doc(hidden)]
     pub async fn mark_all_delivered(&self) -> StoreResult<()> {
