@@ -85,7 +85,16 @@ both!(declare_one_line_does_the_seven_steps, |b| async move {
     assert!(announcement
         .plain_text()
         .contains(&format!("<#{channel_id}>")));
-    button(&announcement, "Join");
+    // Join from the announcement: Carol is invited to the incident channel.
+    h.click(CAROL, &announcement, &button(&announcement, "Join"))
+        .await;
+    h.eventually("Carol joined", |s| {
+        s.channel(&channel_id)
+            .unwrap()
+            .members
+            .contains(&CAROL.to_string())
+    })
+    .await;
     // Each step once.
     assert_eq!(h.slack.call_count("conversations.create"), 1);
     assert_eq!(h.slack.call_count("pins.add"), 1);
@@ -503,6 +512,24 @@ both!(resolve_and_close, |b| async move {
     .await;
     let r = h.command(BOB, &channel, "update still here").await;
     assert!(r.text().contains("resolved"), "{}", r.text());
+    // Reopening (resolved → an open status) restarts the incident's clocks.
+    let r = h.command(BOB, &channel, "status monitoring").await;
+    assert_eq!(r.status, 200);
+    h.eventually("reopened", |s| {
+        s.channel(&channel)
+            .unwrap()
+            .topic
+            .contains("| Monitoring |")
+    })
+    .await;
+    let timeline = h.command(BOB, &channel, "timeline").await.text();
+    assert!(timeline.contains("Reopened as Monitoring"), "{timeline}");
+    h.command(BOB, &channel, "resolve Bucket policy reverted, for good")
+        .await;
+    h.eventually("resolved again", |s| {
+        s.channel(&channel).unwrap().topic.contains("| Resolved |")
+    })
+    .await;
     h.command(BOB, &channel, "close").await;
     h.eventually("closed", |s| {
         s.channel(&channel).unwrap().topic.contains("| Closed |")
