@@ -296,7 +296,8 @@ impl Harness {
 
     /// Waits for the fake workspace to satisfy `pred` (deliveries are asynchronous).
     pub async fn eventually(&self, what: &str, pred: impl Fn(&FakeSlack) -> bool) {
-        let ok = self.slack.wait_until(Duration::from_secs(20), pred).await;
+        // Generous: under 30 % 5xx a run of failures backs off for tens of seconds.
+        let ok = self.slack.wait_until(Duration::from_secs(60), pred).await;
         assert!(ok, "timed out waiting for: {what}");
     }
 
