@@ -332,6 +332,10 @@ both!(api_auth_filters_pagination_and_shapes, |b| async move {
     assert_eq!(p1["incidents"].as_array().unwrap().len(), 1);
     let resolved: Value = h.api("/api/incidents?status=resolved").await.json();
     assert_eq!(resolved["incidents"][0]["id"], id);
+    assert_eq!(
+        resolved["incidents"][0]["roles"]["ic"]["user"], BOB,
+        "roles in the list too"
+    );
     let recent: Value = h
         .api("/api/incidents?since=2026-11-22T15:02:30Z")
         .await

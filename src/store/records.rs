@@ -1,7 +1,7 @@
 //! Read models for post-incident work: action items, filtered incident listings for the
 //! API, and the raw material of MTTA/MTTR statistics.
 
-use super::rows::{incident_from_row, INCIDENT_COLUMNS};
+use super::rows::{incident_from_row, role_from_row, INCIDENT_COLUMNS};
 use super::{Store, StoreResult};
 use crate::incident::model::{ActionItem, Incident};
 use sqlx::any::AnyRow;
@@ -58,7 +58,7 @@ impl Store {
         row.as_ref().map(action_item_from_row).transpose()
     }
 
-    /// Incidents matching `filter`, newest first (roles not loaded).
+    /// Incidents matching `filter`, newest first, with their roles.
     pub async fn list_incidents(&self, filter: &IncidentFilter) -> StoreResult<Vec<Incident>> {
         let mut sql = format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE 1 = 1");
         let mut n = 0;
@@ -100,7 +100,35 @@ impl Store {
         }
         q = q.bind(filter.limit);
         let rows = q.fetch_all(&self.pool).await?;
-        rows.iter().map(incident_from_row).collect()
+        let mut incidents = rows
+            .iter()
+            .map(incident_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.attach_roles(&mut incidents).await?;
+        Ok(incidents)
+    }
+
+    /// Loads the roles of `incidents` in one query (not one per incident).
+    async fn attach_roles(&self, incidents: &mut [Incident]) -> StoreResult<()> {
+        if incidents.is_empty() {
+            return Ok(());
+        }
+        let placeholders: Vec<String> = (1..=incidents.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT incident_id, role_key, user_id, assigned_at FROM incident_roles WHERE incident_id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for inc in incidents.iter() {
+            q = q.bind(inc.id.clone());
+        }
+        for row in &q.fetch_all(&self.pool).await? {
+            let (id, role, holder) = role_from_row(row)?;
+            if let Some(inc) = incidents.iter_mut().find(|i| i.id == id) {
+                inc.roles.insert(role, holder);
+            }
+        }
+        Ok(())
     }
 
     /// Every incident declared since `since` (epoch ms), for statistics.
