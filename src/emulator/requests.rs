@@ -20,7 +20,8 @@ pub fn slash_command_form(user: &str, channel: &str, text: &str) -> String {
         ("response_url", "https://hooks.slack.com/commands/1234/5678"),
         ("trigger_id", &new_trigger()),
     ])
-    .unwrap()
+    // Encoding string pairs cannot fail.
+    .unwrap_or_default()
 }
 
 /// Slack trigger ids are single-use; every request gets a new one.
