@@ -1,11 +1,8 @@
-//! The incident policy: severities, roles, cadences and escalation targets.
-//!
-//! The policy is a TOML file (SPEC §6) that is read and validated once at start
-//! (`check-config`, `serve`). Anything wrong with it is reported with the file, the
-//! 1-based line and the reason, e.g. `policy.toml:7: unknown key "update_evry" in [[severity]]`.
-//! Without a file, [`Policy::builtin`] gives the defaults of SPEC §5/§6, which follow the
-//! incident-response guide in `seeds/001_…` (severities P0–P3, roles ic/tech/comms/scribe).
+//! Reading and validating the policy file. Every field is read as a spanned TOML value and
+//! typed by hand, so that each error can name the key and point at its line.
 
+use super::builtin::{builtin_roles, builtin_severities};
+use super::{Policy, PolicyError, RoleDef, Severity, DEFAULT_CHANNEL_PREFIX};
 use std::ops::Range;
 use std::path::Path;
 use std::time::Duration;
@@ -13,251 +10,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::{Spanned, Value};
 
-/// Default prefix of incident channel names (`{channel_prefix}-YYYYMMDD-{slug}`).
-pub const DEFAULT_CHANNEL_PREFIX: &str = "incident";
-
-/// The validated policy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Policy {
-    /// Channel id (`C…`/`G…`) where incidents are announced; `None` announces nowhere.
-    pub announce_channel: Option<String>,
-    /// Prefix of incident channel names; lowercase `[a-z0-9-_]`, 1–20 characters.
-    pub channel_prefix: String,
-    /// User ids of warroom administrators.
-    pub admins: Vec<String>,
-    /// Severities, most severe first. Never empty.
-    pub severities: Vec<Severity>,
-    /// Incident roles, in display order.
-    pub roles: Vec<RoleDef>,
-}
-
-/// One severity level and what it implies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Severity {
-    /// Short name used in commands and the channel topic, e.g. `P1`.
-    pub name: String,
-    /// Human label, e.g. `High`; defaults to the name.
-    pub label: String,
-    /// One-line description shown in the declare modal and help texts.
-    pub description: String,
-    /// Update cadence; `None` means no update reminders.
-    pub update_every: Option<Duration>,
-    /// Time by which an IC should be assigned.
-    pub respond_within: Option<Duration>,
-    /// Resolution target (warning at 80 %, breach at 100 %).
-    pub resolve_within: Option<Duration>,
-    /// Escalate when still unresolved after this long.
-    pub escalate_after: Option<Duration>,
-    /// `U…`/`W…` user or `S…` user group id to mention when escalating, as written.
-    pub escalate_to: Option<String>,
-    /// User ids invited to every incident of this severity.
-    pub auto_invite: Vec<String>,
-    /// Mirror updates to the announcement thread.
-    pub broadcast: bool,
-    /// Page on-call when declared.
-    pub page: bool,
-}
-
-/// One incident role.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoleDef {
-    /// Key used in commands, e.g. `ic`; `[a-z0-9_]+`.
-    pub key: String,
-    /// Display name, e.g. `Incident Commander`.
-    pub name: String,
-    /// Duties told to the holder when taking the role.
-    pub duties: String,
-}
-
-/// How many users an incident affects (priority matrix, seeds/000).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Impact {
-    All,
-    Some,
-    Single,
-}
-
-/// How badly the affected functionality fails (priority matrix, seeds/000).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Urgency {
-    CompleteFailure,
-    Degraded,
-}
-
-/// A policy that cannot be read or is invalid.
-///
-/// Displays as `{path}:{line}: {reason}` when the line is known, `{path}: {reason}` otherwise.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PolicyError {
-    /// The file could not be read.
-    #[error("{path}: cannot read policy file: {reason}")]
-    Read {
-        path: String,
-        kind: std::io::ErrorKind,
-        reason: String,
-    },
-    /// The file is not valid TOML or breaks a policy rule.
-    #[error("{path}{}: {reason}", fmt_line(*.line))]
-    Invalid {
-        path: String,
-        line: Option<usize>,
-        reason: String,
-    },
-}
-
-fn fmt_line(line: Option<usize>) -> String {
-    line.map(|l| format!(":{l}")).unwrap_or_default()
-}
-
-impl PolicyError {
-    /// The path as given to [`Policy::load`] / [`Policy::from_toml_str`].
-    pub fn path(&self) -> &str {
-        match self {
-            PolicyError::Read { path, .. } | PolicyError::Invalid { path, .. } => path,
-        }
-    }
-
-    /// 1-based line of the offending text, when known.
-    pub fn line(&self) -> Option<usize> {
-        match self {
-            PolicyError::Read { .. } => None,
-            PolicyError::Invalid { line, .. } => *line,
-        }
-    }
-
-    /// What is wrong, without the location.
-    pub fn reason(&self) -> String {
-        match self {
-            PolicyError::Read { reason, .. } => format!("cannot read policy file: {reason}"),
-            PolicyError::Invalid { reason, .. } => reason.clone(),
-        }
-    }
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Policy::builtin()
-    }
-}
-
-const fn minutes(n: u64) -> Option<Duration> {
-    Some(Duration::from_secs(n * 60))
-}
-
-const fn hours(n: u64) -> Option<Duration> {
-    Some(Duration::from_secs(n * 3600))
-}
-
-const fn days(n: u64) -> Option<Duration> {
-    Some(Duration::from_secs(n * 86_400))
-}
-
-fn builtin_severities() -> Vec<Severity> {
-    let sev = |name: &str, label: &str, description: &str| Severity {
-        name: name.to_string(),
-        label: label.to_string(),
-        description: description.to_string(),
-        update_every: None,
-        respond_within: None,
-        resolve_within: None,
-        escalate_after: None,
-        escalate_to: None,
-        auto_invite: Vec::new(),
-        broadcast: false,
-        page: false,
-    };
-    vec![
-        Severity {
-            update_every: minutes(15),
-            respond_within: minutes(5),
-            resolve_within: hours(1),
-            escalate_after: minutes(30),
-            broadcast: true,
-            page: true,
-            ..sev(
-                "P0",
-                "Critical",
-                "Complete outage, data loss or security breach",
-            )
-        },
-        Severity {
-            update_every: minutes(30),
-            respond_within: minutes(15),
-            resolve_within: hours(4),
-            escalate_after: hours(2),
-            broadcast: true,
-            page: true,
-            ..sev(
-                "P1",
-                "High",
-                "Major functionality impaired or significant user impact",
-            )
-        },
-        Severity {
-            update_every: hours(2),
-            respond_within: hours(1),
-            resolve_within: hours(24),
-            ..sev(
-                "P2",
-                "Medium",
-                "Partial functionality impaired or moderate user impact",
-            )
-        },
-        Severity {
-            respond_within: hours(4),
-            resolve_within: days(7),
-            ..sev("P3", "Low", "Minor issue with minimal user impact")
-        },
-    ]
-}
-
-fn builtin_roles() -> Vec<RoleDef> {
-    let role = |key: &str, name: &str, duties: &str| RoleDef {
-        key: key.to_string(),
-        name: name.to_string(),
-        duties: duties.to_string(),
-    };
-    vec![
-        role(
-            "ic",
-            "Incident Commander",
-            "Coordinate the response, make rollback and escalation decisions, communicate with \
-             stakeholders, ensure documentation and lead the post-mortem.",
-        ),
-        role(
-            "tech",
-            "Technical Lead",
-            "Diagnose the root cause, implement fixes or rollbacks, coordinate with external \
-             support, give technical updates to the IC and document the technical details.",
-        ),
-        role(
-            "comms",
-            "Communications Lead",
-            "Update the status page, send user notifications, coordinate with the support team, \
-             draft public communications and log all communications.",
-        ),
-        role(
-            "scribe",
-            "Scribe",
-            "Document the timeline of events, record decisions, track action items, capture \
-             chat logs and prepare the post-mortem draft.",
-        ),
-    ]
-}
-
 impl Policy {
-    /// The built-in defaults (SPEC §5/§6): severities P0–P3, roles ic/tech/comms/scribe,
-    /// channel prefix `incident`, no announcement channel, no admins.
-    pub fn builtin() -> Policy {
-        Policy {
-            announce_channel: None,
-            channel_prefix: DEFAULT_CHANNEL_PREFIX.to_string(),
-            admins: Vec::new(),
-            severities: builtin_severities(),
-            roles: builtin_roles(),
-        }
-    }
-
     /// Parses and validates a policy file's text. `path` is only used in error messages.
     pub fn from_toml_str(text: &str, path: &str) -> Result<Policy, PolicyError> {
         let cx = Cx { text, path };
@@ -275,133 +28,7 @@ impl Policy {
         })?;
         Policy::from_toml_str(&text, &shown)
     }
-
-    /// The severity called `name`, ignoring ASCII case and surrounding whitespace.
-    pub fn severity(&self, name: &str) -> Option<&Severity> {
-        let name = name.trim();
-        self.severities
-            .iter()
-            .find(|s| s.name.eq_ignore_ascii_case(name))
-    }
-
-    /// The role with key `key`, ignoring ASCII case and surrounding whitespace.
-    pub fn role(&self, key: &str) -> Option<&RoleDef> {
-        let key = key.trim();
-        self.roles.iter().find(|r| r.key.eq_ignore_ascii_case(key))
-    }
-
-    /// Severity suggested by the priority matrix of `seeds/000_…`, mapped by position onto
-    /// this policy's scale (the seed's P1–P4 are the policy's first four severities).
-    /// `None` when the policy has fewer than 4 severities.
-    pub fn suggest_severity(&self, impact: Impact, urgency: Urgency) -> Option<&Severity> {
-        if self.severities.len() < 4 {
-            return None;
-        }
-        let position = match (impact, urgency) {
-            (Impact::All, Urgency::CompleteFailure) => 0,
-            (Impact::All, Urgency::Degraded) | (Impact::Some, Urgency::CompleteFailure) => 1,
-            (Impact::Some, Urgency::Degraded) | (Impact::Single, Urgency::CompleteFailure) => 2,
-            (Impact::Single, Urgency::Degraded) => 3,
-        };
-        self.severities.get(position)
-    }
-
-    /// One human line per severity for help texts, most severe first, e.g.
-    /// `P0 Critical — Complete outage, data loss or security breach`.
-    pub fn severity_names(&self) -> Vec<String> {
-        self.severities
-            .iter()
-            .map(|s| {
-                if s.description.is_empty() {
-                    s.display()
-                } else {
-                    format!("{} — {}", s.display(), s.description)
-                }
-            })
-            .collect()
-    }
 }
-
-impl Severity {
-    /// Name and label, e.g. `P1 High`; just the name when the label repeats it.
-    pub fn display(&self) -> String {
-        if self.label.is_empty() || self.label == self.name {
-            self.name.clone()
-        } else {
-            format!("{} {}", self.name, self.label)
-        }
-    }
-}
-
-impl Impact {
-    /// All impacts, widest first.
-    pub const ALL: [Impact; 3] = [Impact::All, Impact::Some, Impact::Single];
-
-    /// Parses `all`, `some` or `single` (case-insensitive; `… users`/`…_user(s)` also accepted).
-    pub fn parse(s: &str) -> Option<Impact> {
-        let s = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-        match s.as_str() {
-            "all" | "all_users" => Some(Impact::All),
-            "some" | "some_users" => Some(Impact::Some),
-            "single" | "single_user" | "one" | "one_user" => Some(Impact::Single),
-            _ => None,
-        }
-    }
-
-    /// The canonical value accepted by [`Impact::parse`].
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Impact::All => "all",
-            Impact::Some => "some",
-            Impact::Single => "single",
-        }
-    }
-
-    /// Human label, e.g. for modal options.
-    pub fn label(self) -> &'static str {
-        match self {
-            Impact::All => "All users",
-            Impact::Some => "Some users",
-            Impact::Single => "Single user",
-        }
-    }
-}
-
-impl Urgency {
-    /// All urgencies, worst first.
-    pub const ALL: [Urgency; 2] = [Urgency::CompleteFailure, Urgency::Degraded];
-
-    /// Parses `complete`, `complete_failure` or `degraded` (case-insensitive;
-    /// `complete failure` / `complete-failure` also accepted).
-    pub fn parse(s: &str) -> Option<Urgency> {
-        let s = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-        match s.as_str() {
-            "complete" | "complete_failure" => Some(Urgency::CompleteFailure),
-            "degraded" => Some(Urgency::Degraded),
-            _ => None,
-        }
-    }
-
-    /// The canonical value accepted by [`Urgency::parse`].
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Urgency::CompleteFailure => "complete_failure",
-            Urgency::Degraded => "degraded",
-        }
-    }
-
-    /// Human label, e.g. for modal options.
-    pub fn label(self) -> &'static str {
-        match self {
-            Urgency::CompleteFailure => "Complete failure",
-            Urgency::Degraded => "Degraded",
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Parsing. Every field is read as a spanned TOML value and typed by hand, so that each error
-// can name the key and point at its line.
 
 type Field = Option<Spanned<Value>>;
 
@@ -829,7 +456,7 @@ impl Cx<'_> {
 mod tests {
     use super::*;
 
-    const SPEC_EXAMPLE: &str = r#"announce_channel = "C0123ANNOUNCE"   # channel id; omit to announce nowhere
+    const DOCUMENTED_EXAMPLE: &str = r#"announce_channel = "C0123ANNOUNCE"   # channel id; omit to announce nowhere
 channel_prefix = "incident"
 admins = ["U0ADMIN"]
 
@@ -1011,7 +638,7 @@ resolve_within = "7d"
 
     #[test]
     fn spec_example_parses() {
-        let p = parse(SPEC_EXAMPLE).unwrap();
+        let p = parse(DOCUMENTED_EXAMPLE).unwrap();
         assert_eq!(p.announce_channel.as_deref(), Some("C0123ANNOUNCE"));
         assert_eq!(p.channel_prefix, "incident");
         assert_eq!(p.admins, ["U0ADMIN"]);
@@ -1401,74 +1028,6 @@ resolve_within = "7d"
     }
 
     #[test]
-    fn priority_matrix_on_default_scale() {
-        let p = Policy::builtin();
-        let suggest = |i, u| p.suggest_severity(i, u).map(|s| s.name.as_str());
-        let (all, some, single) = (Impact::All, Impact::Some, Impact::Single);
-        let (complete, degraded) = (Urgency::CompleteFailure, Urgency::Degraded);
-        assert_eq!(suggest(all, complete), Some("P0"));
-        assert_eq!(suggest(all, degraded), Some("P1"));
-        assert_eq!(suggest(some, complete), Some("P1"));
-        assert_eq!(suggest(some, degraded), Some("P2"));
-        assert_eq!(suggest(single, complete), Some("P2"));
-        assert_eq!(suggest(single, degraded), Some("P3"));
-    }
-
-    #[test]
-    fn priority_matrix_uses_first_four_positions() {
-        let text: String = (1..=5)
-            .map(|n| format!("[[severity]]\nname = \"SEV{n}\"\n"))
-            .collect();
-        let p = parse(&text).unwrap();
-        let s = p
-            .suggest_severity(Impact::Single, Urgency::Degraded)
-            .unwrap();
-        assert_eq!(s.name, "SEV4");
-        let s = p
-            .suggest_severity(Impact::All, Urgency::CompleteFailure)
-            .unwrap();
-        assert_eq!(s.name, "SEV1");
-
-        let p = parse(
-            "[[severity]]\nname = \"A\"\n[[severity]]\nname = \"B\"\n[[severity]]\nname = \"C\"\n",
-        )
-        .unwrap();
-        for i in Impact::ALL {
-            for u in Urgency::ALL {
-                assert!(p.suggest_severity(i, u).is_none());
-            }
-        }
-    }
-
-    #[test]
-    fn impact_and_urgency_parse() {
-        assert_eq!(Impact::parse("all"), Some(Impact::All));
-        assert_eq!(Impact::parse("Some"), Some(Impact::Some));
-        assert_eq!(Impact::parse(" single "), Some(Impact::Single));
-        assert_eq!(Impact::parse("single user"), Some(Impact::Single));
-        assert_eq!(Impact::parse("none"), None);
-        assert_eq!(Urgency::parse("complete"), Some(Urgency::CompleteFailure));
-        assert_eq!(
-            Urgency::parse("complete_failure"),
-            Some(Urgency::CompleteFailure)
-        );
-        assert_eq!(
-            Urgency::parse("Complete failure"),
-            Some(Urgency::CompleteFailure)
-        );
-        assert_eq!(Urgency::parse("degraded"), Some(Urgency::Degraded));
-        assert_eq!(Urgency::parse("slow"), None);
-        for i in Impact::ALL {
-            assert_eq!(Impact::parse(i.as_str()), Some(i));
-            assert!(!i.label().is_empty());
-        }
-        for u in Urgency::ALL {
-            assert_eq!(Urgency::parse(u.as_str()), Some(u));
-            assert!(!u.label().is_empty());
-        }
-    }
-
-    #[test]
     fn error_accessors_and_display() {
         let e = parse("[[severity]]\nname = \"P0\"\nupdate_evry = \"1m\"\n").unwrap_err();
         assert_eq!(e.path(), "policy.toml");
@@ -1495,7 +1054,7 @@ resolve_within = "7d"
         std::fs::create_dir_all(&dir).unwrap();
 
         let good = dir.join("good.toml");
-        std::fs::write(&good, SPEC_EXAMPLE).unwrap();
+        std::fs::write(&good, DOCUMENTED_EXAMPLE).unwrap();
         let p = Policy::load(&good).unwrap();
         assert_eq!(p.severities[0].escalate_to.as_deref(), Some("S0SENIOR"));
 
