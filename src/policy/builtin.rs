@@ -1,7 +1,10 @@
 //! The built-in policy: what warroom does without a policy file. Severities P0–P3 with the
 //! cadences and targets of a common incident-response guide, and the four classic roles.
 
-use super::{Policy, RoleDef, Severity, DEFAULT_CHANNEL_PREFIX};
+use super::{
+    AlertsPolicy, Digest, Policy, RoleDef, Severity, StatuspagePolicy, DEFAULT_ARCHIVE_AFTER,
+    DEFAULT_CHANNEL_PREFIX, DEFAULT_TIMELINE_REACTION,
+};
 use std::time::Duration;
 
 impl Policy {
@@ -14,6 +17,11 @@ impl Policy {
             admins: Vec::new(),
             severities: builtin_severities(),
             roles: builtin_roles(),
+            archive_after: Some(DEFAULT_ARCHIVE_AFTER),
+            timeline_reaction: DEFAULT_TIMELINE_REACTION.to_string(),
+            digest: Digest::default(),
+            statuspage: StatuspagePolicy::default(),
+            alerts: AlertsPolicy::default(),
         }
     }
 }
@@ -43,6 +51,8 @@ pub(super) fn builtin_severities() -> Vec<Severity> {
         auto_invite: Vec::new(),
         broadcast: false,
         page: false,
+        escalation: Vec::new(),
+        checklist: builtin_checklist(),
     };
     vec![
         Severity {
@@ -121,4 +131,20 @@ pub(super) fn builtin_roles() -> Vec<RoleDef> {
              chat logs and prepare the post-mortem draft.",
         ),
     ]
+}
+
+/// The post-resolution checklist of the common incident-response guide.
+pub(super) fn builtin_checklist() -> Vec<String> {
+    [
+        "Service fully restored to normal operation",
+        "Error rate back to normal",
+        "Response times within normal range",
+        "All monitoring alerts cleared",
+        "Stakeholders notified of resolution",
+        "Incident report drafted",
+        "Post-incident review scheduled",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .collect()
 }

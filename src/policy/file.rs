@@ -1,8 +1,12 @@
 //! Reading and validating the policy file. Every field is read as a spanned TOML value and
 //! typed by hand, so that each error can name the key and point at its line.
 
-use super::builtin::{builtin_roles, builtin_severities};
-use super::{Policy, PolicyError, RoleDef, Severity, DEFAULT_CHANNEL_PREFIX};
+use super::builtin::{builtin_checklist, builtin_roles, builtin_severities};
+use super::{
+    AlertsPolicy, ComponentStatus, Digest, EscalationStep, EscalationTarget, Policy, PolicyError,
+    RoleDef, Severity, StatuspagePolicy, DEFAULT_ARCHIVE_AFTER, DEFAULT_CHANNEL_PREFIX,
+    DEFAULT_TIMELINE_REACTION,
+};
 use std::ops::Range;
 use std::path::Path;
 use std::time::Duration;
@@ -40,6 +44,41 @@ struct RawPolicy {
     admins: Field,
     severity: Option<Spanned<Vec<Spanned<RawSeverity>>>>,
     role: Option<Spanned<Vec<Spanned<RawRole>>>>,
+    archive_after: Field,
+    timeline_reaction: Field,
+    digest: Option<RawDigest>,
+    statuspage: Option<RawStatuspage>,
+    alerts: Option<RawAlerts>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDigest {
+    day: Field,
+    time: Field,
+    timezone: Field,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatuspage {
+    components: Field,
+    status: Field,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlerts {
+    label: Field,
+    severities: Field,
+    default_severity: Field,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEscalation {
+    after: Field,
+    to: Field,
 }
 
 #[derive(Deserialize)]
@@ -56,6 +95,8 @@ struct RawSeverity {
     auto_invite: Field,
     broadcast: Field,
     page: Field,
+    escalation: Option<Spanned<Vec<Spanned<RawEscalation>>>>,
+    checklist: Field,
 }
 
 #[derive(Deserialize)]
@@ -149,7 +190,15 @@ impl Cx<'_> {
             if let Some(end) = rest.find("`, expected") {
                 let key = &rest[..end];
                 let expected = &rest[end..];
-                let place = if expected.contains("`update_every`") {
+                let place = if expected.contains("`after`") {
+                    " in [[severity.escalation]]"
+                } else if expected.contains("`timezone`") {
+                    " in [digest]"
+                } else if expected.contains("`components`") {
+                    " in [statuspage]"
+                } else if expected.contains("`default_severity`") {
+                    " in [alerts]"
+                } else if expected.contains("`update_every`") {
                     " in [[severity]]"
                 } else if expected.contains("`duties`") {
                     " in [[role]]"
@@ -348,13 +397,265 @@ impl Cx<'_> {
             }
         };
 
+        let archive_after = self.archive_after(&raw.archive_after)?;
+        let timeline_reaction = match &raw.timeline_reaction {
+            None => DEFAULT_TIMELINE_REACTION.to_string(),
+            Some(f) => {
+                let written = self.string(f, "timeline_reaction")?;
+                let name = written.trim().trim_matches(':').to_string();
+                if name.is_empty()
+                    || !name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_+-'".contains(c))
+                {
+                    return Err(self.at(
+                        &f.span(),
+                        format!(
+                            "timeline_reaction \"{written}\" must be an emoji name such as \"pushpin\""
+                        ),
+                    ));
+                }
+                name
+            }
+        };
+        let digest = match &raw.digest {
+            None => Digest::default(),
+            Some(d) => self.digest(d)?,
+        };
+        let statuspage = match &raw.statuspage {
+            None => StatuspagePolicy::default(),
+            Some(sp) => self.statuspage(sp, &severities)?,
+        };
+        let alerts = match &raw.alerts {
+            None => AlertsPolicy::default(),
+            Some(a) => self.alerts(a, &severities)?,
+        };
+
         Ok(Policy {
             announce_channel,
             channel_prefix,
             admins,
             severities,
             roles,
+            archive_after,
+            timeline_reaction,
+            digest,
+            statuspage,
+            alerts,
         })
+    }
+
+    /// `archive_after`: a duration, or `"0"` (also `0`) to never archive.
+    fn archive_after(&self, field: &Field) -> Result<Option<Duration>, PolicyError> {
+        let Some(f) = field else {
+            return Ok(Some(DEFAULT_ARCHIVE_AFTER));
+        };
+        match f.get_ref() {
+            Value::Integer(0) => Ok(None),
+            Value::String(s) if s.trim() == "0" => Ok(None),
+            _ => self.duration(field, "archive_after"),
+        }
+    }
+
+    fn digest(&self, raw: &RawDigest) -> Result<Digest, PolicyError> {
+        let mut digest = Digest::default();
+        if let Some(f) = &raw.day {
+            let day = self.string(f, "day")?;
+            digest.day = day.trim().parse::<chrono::Weekday>().map_err(|_| {
+                self.at(
+                    &f.span(),
+                    format!("day \"{day}\" in [digest] must be a weekday such as \"monday\""),
+                )
+            })?;
+        }
+        if let Some(f) = &raw.time {
+            let time = self.string(f, "time")?;
+            digest.time =
+                chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").map_err(|_| {
+                    self.at(
+                        &f.span(),
+                        format!(
+                            "time \"{time}\" in [digest] must be HH:MM (24-hour), e.g. \"09:00\""
+                        ),
+                    )
+                })?;
+        }
+        if let Some(f) = &raw.timezone {
+            let tz = self.string(f, "timezone")?;
+            digest.timezone = tz.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+                self.at(
+                    &f.span(),
+                    format!(
+                        "timezone \"{tz}\" in [digest] is not an IANA time zone such as \"Europe/Paris\""
+                    ),
+                )
+            })?;
+        }
+        Ok(digest)
+    }
+
+    /// A TOML table of string values, in file order, with the table's span for errors.
+    fn string_table(
+        &self,
+        field: &Spanned<Value>,
+        key: &str,
+    ) -> Result<Vec<(String, String, Range<usize>)>, PolicyError> {
+        let Value::Table(table) = field.get_ref() else {
+            return Err(self.at(
+                &field.span(),
+                format!("{key} must be a table, not {}", kind_of(field.get_ref())),
+            ));
+        };
+        table
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => Ok((k.clone(), s.clone(), self.key_span(&field.span(), k))),
+                other => Err(self.at(
+                    &self.key_span(&field.span(), k),
+                    format!("{key}.{k} must be a string, not {}", kind_of(other)),
+                )),
+            })
+            .collect()
+    }
+
+    /// Where `key = …` is written inside the table at `table`: TOML keeps no spans for the
+    /// entries of a plain table, so find the line; the table's own span when not found.
+    fn key_span(&self, table: &Range<usize>, key: &str) -> Range<usize> {
+        let mut offset = table.start;
+        for line in self
+            .text
+            .get(table.start..)
+            .unwrap_or("")
+            .split_inclusive('\n')
+        {
+            let written = line.trim_start();
+            let unquoted = written.trim_start_matches(['"', '\'']);
+            if let Some(rest) = unquoted.strip_prefix(key) {
+                let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+                if rest.starts_with('=') {
+                    return offset..offset + line.len();
+                }
+            }
+            offset += line.len();
+        }
+        table.clone()
+    }
+
+    fn known_severity(
+        &self,
+        name: &str,
+        severities: &[Severity],
+        span: &Range<usize>,
+        key: &str,
+    ) -> Result<String, PolicyError> {
+        severities
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
+            .map(|s| s.name.clone())
+            .ok_or_else(|| {
+                let names: Vec<&str> = severities.iter().map(|s| s.name.as_str()).collect();
+                self.at(
+                    span,
+                    format!(
+                        "{key} names severity \"{name}\", which is not defined (one of: {})",
+                        names.join(", ")
+                    ),
+                )
+            })
+    }
+
+    fn statuspage(
+        &self,
+        raw: &RawStatuspage,
+        severities: &[Severity],
+    ) -> Result<StatuspagePolicy, PolicyError> {
+        let mut out = StatuspagePolicy::default();
+        if let Some(f) = &raw.components {
+            for (service, id, span) in self.string_table(f, "statuspage.components")? {
+                if id.trim().is_empty() {
+                    return Err(self.at(
+                        &span,
+                        format!(
+                            "statuspage.components.{service} must be a component id, not empty"
+                        ),
+                    ));
+                }
+                out.components.push((service, id.trim().to_string()));
+            }
+        }
+        if let Some(f) = &raw.status {
+            for (sev, status, span) in self.string_table(f, "statuspage.status")? {
+                let sev = self.known_severity(&sev, severities, &span, "statuspage.status")?;
+                let Some(parsed) = ComponentStatus::parse(status.trim()) else {
+                    let all: Vec<&str> = ComponentStatus::ALL.iter().map(|c| c.as_str()).collect();
+                    return Err(self.at(
+                        &span,
+                        format!(
+                            "statuspage.status.{sev} \"{status}\" must be one of: {}",
+                            all.join(", ")
+                        ),
+                    ));
+                };
+                out.status.push((sev, parsed));
+            }
+        }
+        Ok(out)
+    }
+
+    fn alerts(
+        &self,
+        raw: &RawAlerts,
+        severities: &[Severity],
+    ) -> Result<AlertsPolicy, PolicyError> {
+        let mut out = AlertsPolicy::default();
+        if let Some(f) = &raw.label {
+            let label = self.string(f, "label")?;
+            if label.trim().is_empty() {
+                return Err(self.at(&f.span(), "label in [alerts] must not be empty"));
+            }
+            out.label = label.trim().to_string();
+        }
+        if let Some(f) = &raw.severities {
+            for (value, sev, span) in self.string_table(f, "alerts.severities")? {
+                let sev = self.known_severity(&sev, severities, &span, "alerts.severities")?;
+                out.severities.push((value, sev));
+            }
+        }
+        if let Some(f) = &raw.default_severity {
+            let sev = self.string(f, "default_severity")?;
+            out.default_severity =
+                Some(self.known_severity(&sev, severities, &f.span(), "default_severity")?);
+        }
+        Ok(out)
+    }
+
+    fn escalation_step(
+        &self,
+        entry: &Spanned<RawEscalation>,
+    ) -> Result<EscalationStep, PolicyError> {
+        let raw = entry.get_ref();
+        let Some(after) = self.duration(&raw.after, "after")? else {
+            return Err(self.at(&entry.span(), "[[severity.escalation]] step has no `after`"));
+        };
+        let Some(to_field) = &raw.to else {
+            return Err(self.at(&entry.span(), "[[severity.escalation]] step has no `to`"));
+        };
+        let to = self.string(to_field, "to")?;
+        let target = if to.trim().eq_ignore_ascii_case("pagerduty") {
+            EscalationTarget::PagerDuty
+        } else if is_slack_id(to.trim(), &['U', 'W']) {
+            EscalationTarget::User(to.trim().to_string())
+        } else if is_slack_id(to.trim(), &['S']) {
+            EscalationTarget::Group(to.trim().to_string())
+        } else {
+            return Err(self.at(
+                &to_field.span(),
+                format!(
+                    "to \"{to}\" must be a user id (U… or W…), a user group id (S…) or \"pagerduty\""
+                ),
+            ));
+        };
+        Ok(EscalationStep { after, to: target })
     }
 
     /// One `[[severity]]` entry, with the span of its name (for duplicate reports).
@@ -417,6 +718,26 @@ impl Cx<'_> {
             auto_invite: self.user_ids(&raw.auto_invite, "auto_invite")?,
             broadcast: self.bool(&raw.broadcast, "broadcast")?,
             page: self.bool(&raw.page, "page")?,
+            escalation: match &raw.escalation {
+                None => Vec::new(),
+                Some(steps) => steps
+                    .get_ref()
+                    .iter()
+                    .map(|step| self.escalation_step(step))
+                    .collect::<Result<_, _>>()?,
+            },
+            checklist: match &raw.checklist {
+                None => builtin_checklist(),
+                Some(_) => {
+                    let items = self.strings(&raw.checklist, "checklist")?;
+                    if let (Some(f), true) =
+                        (&raw.checklist, items.iter().any(|i| i.trim().is_empty()))
+                    {
+                        return Err(self.at(&f.span(), "checklist items must not be empty"));
+                    }
+                    items
+                }
+            },
             name,
             label,
             description,
@@ -656,6 +977,8 @@ resolve_within = "7d"
                 auto_invite: vec!["U0ONCALL".into()],
                 broadcast: true,
                 page: true,
+                escalation: Vec::new(),
+                checklist: builtin_checklist(),
             }]
         );
         assert_eq!(
@@ -703,10 +1026,146 @@ resolve_within = "7d"
                 auto_invite: Vec::new(),
                 broadcast: false,
                 page: false,
+                escalation: Vec::new(),
+                checklist: builtin_checklist(),
             }
         );
         assert_eq!(p.severities[0].display(), "SEV3");
         assert_eq!(p.severity_names(), ["SEV3"]);
+    }
+
+    const PROCESS_KEYS: &str = r#"archive_after = "3d"
+timeline_reaction = ":memo:"
+
+[digest]
+day = "friday"
+time = "16:30"
+timezone = "Europe/Paris"
+
+[statuspage.components]
+api = "cmp_api"
+"*" = "cmp_all"
+
+[statuspage.status]
+P1 = "partial_outage"
+
+[alerts]
+label = "priority"
+default_severity = "P2"
+
+[alerts.severities]
+critical = "P1"
+warning = "P2"
+
+[[severity]]
+name = "P1"
+checklist = ["Customers told", "Root cause known"]
+
+[[severity.escalation]]
+after = "5m"
+to = "U0LEAD"
+
+[[severity.escalation]]
+after = "15m"
+to = "S0MANAGERS"
+
+[[severity.escalation]]
+after = "30m"
+to = "pagerduty"
+
+[[severity]]
+name = "P2"
+"#;
+
+    #[test]
+    fn process_keys_parse() {
+        let p = parse(PROCESS_KEYS).unwrap();
+        assert_eq!(p.archive_after, secs(3 * 86_400));
+        assert_eq!(p.timeline_reaction, "memo");
+        assert_eq!(p.digest.day, chrono::Weekday::Fri);
+        assert_eq!(p.digest.time.format("%H:%M").to_string(), "16:30");
+        assert_eq!(p.digest.timezone, chrono_tz::Europe::Paris);
+        assert_eq!(p.statuspage.components_for("api"), ["cmp_api"]);
+        assert_eq!(p.statuspage.components_for("billing"), ["cmp_all"]);
+        assert_eq!(
+            p.statuspage.component_status("P1", 0),
+            ComponentStatus::PartialOutage
+        );
+        assert_eq!(
+            p.statuspage.component_status("P2", 1),
+            ComponentStatus::PartialOutage
+        );
+        assert_eq!(p.alerts.label, "priority");
+        assert_eq!(p.alerts.default_severity.as_deref(), Some("P2"));
+        assert_eq!(
+            p.alerts.severities,
+            [
+                ("critical".to_string(), "P1".to_string()),
+                ("warning".into(), "P2".into())
+            ]
+        );
+        let p1 = p.severity("P1").unwrap();
+        assert_eq!(p1.checklist, ["Customers told", "Root cause known"]);
+        assert_eq!(
+            p1.escalation,
+            [
+                EscalationStep {
+                    after: Duration::from_secs(300),
+                    to: EscalationTarget::User("U0LEAD".into())
+                },
+                EscalationStep {
+                    after: Duration::from_secs(900),
+                    to: EscalationTarget::Group("S0MANAGERS".into())
+                },
+                EscalationStep {
+                    after: Duration::from_secs(1800),
+                    to: EscalationTarget::PagerDuty
+                },
+            ]
+        );
+        assert_eq!(p.severity("P2").unwrap().checklist, builtin_checklist());
+    }
+
+    #[test]
+    fn process_key_defaults() {
+        let p = Policy::builtin();
+        assert_eq!(p.archive_after, Some(DEFAULT_ARCHIVE_AFTER));
+        assert_eq!(p.timeline_reaction, "pushpin");
+        assert_eq!(p.digest, Digest::default());
+        assert_eq!(p.severities[0].checklist.len(), 7);
+        assert!(p.severities.iter().all(|s| s.escalation.is_empty()));
+        assert_eq!(
+            parse("archive_after = \"0\"\n").unwrap().archive_after,
+            None
+        );
+        assert_eq!(parse("archive_after = 0\n").unwrap().archive_after, None);
+    }
+
+    #[test]
+    fn process_key_errors_name_the_line() {
+        let cases = [
+            ("archive_after = \"soon\"\n", "policy.toml:1: bad duration \"soon\" for archive_after"),
+            ("timeline_reaction = \"<!channel>\"\n", "policy.toml:1: timeline_reaction \"<!channel>\" must be an emoji name"),
+            ("[digest]\nday = \"someday\"\n", "policy.toml:2: day \"someday\" in [digest] must be a weekday"),
+            ("[digest]\ntime = \"9am\"\n", "policy.toml:2: time \"9am\" in [digest] must be HH:MM"),
+            ("[digest]\ntimezone = \"Mars/Olympus\"\n", "policy.toml:2: timezone \"Mars/Olympus\" in [digest] is not an IANA time zone"),
+            ("[digest]\nweekday = \"monday\"\n", "policy.toml:2: unknown key \"weekday\" in [digest]"),
+            ("[statuspage.status]\nP9 = \"major_outage\"\n", "policy.toml:2: statuspage.status names severity \"P9\", which is not defined"),
+            ("[statuspage.status]\nP1 = \"on_fire\"\n", "policy.toml:2: statuspage.status.P1 \"on_fire\" must be one of"),
+            ("[alerts]\ndefault_severity = \"P7\"\n", "policy.toml:2: default_severity names severity \"P7\""),
+            ("[alerts.severities]\ncritical = \"SEV0\"\n", "policy.toml:2: alerts.severities names severity \"SEV0\""),
+            ("[[severity]]\nname = \"P1\"\n[[severity.escalation]]\nafter = \"5m\"\nto = \"#ops\"\n", "policy.toml:5: to \"#ops\" must be a user id"),
+            ("[[severity]]\nname = \"P1\"\n[[severity.escalation]]\nto = \"U0LEAD\"\n", "policy.toml:3: [[severity.escalation]] step has no `after`"),
+            ("[[severity]]\nname = \"P1\"\n[[severity.escalation]]\nafter = \"5m\"\nwho = \"U0LEAD\"\n", "unknown key \"who\" in [[severity.escalation]]"),
+            ("[[severity]]\nname = \"P1\"\nchecklist = [\"ok\", \"\"]\n", "policy.toml:3: checklist items must not be empty"),
+        ];
+        for (text, expected) in cases {
+            let got = err(text);
+            assert!(
+                got.contains(expected),
+                "for {text:?}:\n got {got}\nwant {expected}"
+            );
+        }
     }
 
     #[test]

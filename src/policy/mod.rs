@@ -34,6 +34,162 @@ pub struct Policy {
     pub severities: Vec<Severity>,
     /// Incident roles, in display order.
     pub roles: Vec<RoleDef>,
+    /// Archive an incident's channel this long after it closes; `None` never archives.
+    pub archive_after: Option<Duration>,
+    /// Reaction (emoji name without colons) that adds a message to the timeline.
+    pub timeline_reaction: String,
+    /// When the weekly digest of overdue action items is posted.
+    pub digest: Digest,
+    /// Atlassian Statuspage: components and their status per severity.
+    pub statuspage: StatuspagePolicy,
+    /// How alert webhooks (Alertmanager, Grafana) map to severities.
+    pub alerts: AlertsPolicy,
+}
+
+/// Default emoji reaction that adds a message to the timeline.
+pub const DEFAULT_TIMELINE_REACTION: &str = "pushpin";
+/// Default delay between closing an incident and archiving its channel.
+pub const DEFAULT_ARCHIVE_AFTER: Duration = Duration::from_secs(7 * 86_400);
+
+/// The weekly digest of overdue action items, posted in the announcement channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    pub day: chrono::Weekday,
+    pub time: chrono::NaiveTime,
+    pub timezone: chrono_tz::Tz,
+}
+
+impl Default for Digest {
+    fn default() -> Self {
+        Digest {
+            day: chrono::Weekday::Mon,
+            time: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+            timezone: chrono_tz::UTC,
+        }
+    }
+}
+
+/// A component status on Atlassian Statuspage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComponentStatus {
+    Operational,
+    DegradedPerformance,
+    PartialOutage,
+    MajorOutage,
+    UnderMaintenance,
+}
+
+impl ComponentStatus {
+    pub const ALL: [ComponentStatus; 5] = [
+        ComponentStatus::Operational,
+        ComponentStatus::DegradedPerformance,
+        ComponentStatus::PartialOutage,
+        ComponentStatus::MajorOutage,
+        ComponentStatus::UnderMaintenance,
+    ];
+
+    /// The value Statuspage's REST API uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComponentStatus::Operational => "operational",
+            ComponentStatus::DegradedPerformance => "degraded_performance",
+            ComponentStatus::PartialOutage => "partial_outage",
+            ComponentStatus::MajorOutage => "major_outage",
+            ComponentStatus::UnderMaintenance => "under_maintenance",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ComponentStatus> {
+        ComponentStatus::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// What a published status-page incident touches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatuspagePolicy {
+    /// Service name (as declared) → Statuspage component id. `"*"` matches any service.
+    pub components: Vec<(String, String)>,
+    /// Severity name → component status while the incident is open. Severities not listed
+    /// use [`StatuspagePolicy::default_status`].
+    pub status: Vec<(String, ComponentStatus)>,
+}
+
+impl StatuspagePolicy {
+    /// The component status for an open incident of `severity` at `position` (0 = most severe).
+    pub fn component_status(&self, severity: &str, position: usize) -> ComponentStatus {
+        self.status
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(severity))
+            .map(|(_, c)| *c)
+            .unwrap_or_else(|| Self::default_status(position))
+    }
+
+    /// Most severe → major outage, next → partial outage, the rest → degraded performance.
+    pub fn default_status(position: usize) -> ComponentStatus {
+        match position {
+            0 => ComponentStatus::MajorOutage,
+            1 => ComponentStatus::PartialOutage,
+            _ => ComponentStatus::DegradedPerformance,
+        }
+    }
+
+    /// Component ids for an incident of `service` (exact match first, then `"*"`).
+    pub fn components_for(&self, service: &str) -> Vec<String> {
+        let exact: Vec<String> = self
+            .components
+            .iter()
+            .filter(|(s, _)| !service.is_empty() && s.eq_ignore_ascii_case(service))
+            .map(|(_, c)| c.clone())
+            .collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        self.components
+            .iter()
+            .filter(|(s, _)| s == "*")
+            .map(|(_, c)| c.clone())
+            .collect()
+    }
+}
+
+/// How firing alert groups become incidents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertsPolicy {
+    /// The alert label read for the severity (default `severity`).
+    pub label: String,
+    /// Label value → severity name, e.g. `critical = "P1"`.
+    pub severities: Vec<(String, String)>,
+    /// Severity when the label is missing or not mapped; default: the least severe.
+    pub default_severity: Option<String>,
+}
+
+impl Default for AlertsPolicy {
+    fn default() -> Self {
+        AlertsPolicy {
+            label: "severity".into(),
+            severities: Vec::new(),
+            default_severity: None,
+        }
+    }
+}
+
+/// Who an escalation step calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EscalationTarget {
+    /// A user (`U…`/`W…`): mentioned in the channel and sent a DM.
+    User(String),
+    /// A user group (`S…`): mentioned in the channel.
+    Group(String),
+    /// PagerDuty: an Events API v2 trigger.
+    PagerDuty,
+}
+
+/// One step of a severity's escalation chain: call `to` when nobody acknowledged the
+/// previous step (or the declaration, for the first) within `after`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscalationStep {
+    pub after: Duration,
+    pub to: EscalationTarget,
 }
 
 /// One severity level and what it implies.
@@ -61,6 +217,10 @@ pub struct Severity {
     pub broadcast: bool,
     /// Page on-call when declared.
     pub page: bool,
+    /// Escalation chain with acknowledgement, in order; empty: none.
+    pub escalation: Vec<EscalationStep>,
+    /// Post-resolution checklist; `close` requires every item checked (or an override).
+    pub checklist: Vec<String>,
 }
 
 /// One incident role.
