@@ -135,6 +135,15 @@ impl Harness {
     }
 
     pub async fn with_policy(backend: Backend, policy: Policy) -> Harness {
+        let database_url = fresh_database(backend).await;
+        let mut h = Harness::unbooted(backend, policy, database_url).await;
+        h.boot().await;
+        h
+    }
+
+    /// The fake workspace and a database prepared by the test (e.g. one written by an
+    /// earlier version), without the app: set things up, then `boot()`.
+    pub async fn unbooted(backend: Backend, policy: Policy, database_url: String) -> Harness {
         let slack = FakeSlack::start(BOT_TOKEN).await.unwrap();
         for (id, name) in [
             (ALICE, "alice"),
@@ -147,8 +156,7 @@ impl Harness {
         }
         slack.add_channel(GENERAL, "general", &[ALICE, BOB, CAROL, ADMIN]);
         slack.add_channel(ANNOUNCE, "incidents", &["U0BOT", ALICE, BOB]);
-        let database_url = fresh_database(backend).await;
-        let mut h = Harness {
+        Harness {
             slack,
             app: None,
             clock: Clock::system(),
@@ -159,9 +167,7 @@ impl Harness {
             api_token: Some(API_TOKEN.to_string()),
             app_token: None,
             extra_env: Vec::new(),
-        };
-        h.boot().await;
-        h
+        }
     }
 
     pub fn settings(&self) -> Settings {
