@@ -240,7 +240,9 @@ pub fn parse_mention(word: &str) -> Option<String> {
     valid.then(|| id.to_string())
 }
 
-/// Replaces every `<@U…|name>` with `<@U…>` so stored text renders as a live mention.
+/// Replaces every user mention as Slack sends it (`<@U…>` or `<@U…|name>`) with `@U…`:
+/// people stay data (their ids) and only the renderer makes them mentions again. Any
+/// other angle-bracket syntax is kept as typed, to be escaped by the renderer.
 pub fn normalize_mentions(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -251,9 +253,8 @@ pub fn normalize_mentions(text: &str) -> String {
             Some(end) => {
                 match parse_mention(&tail[..=end]) {
                     Some(id) => {
-                        out.push_str("<@");
+                        out.push('@');
                         out.push_str(&id);
-                        out.push('>');
                     }
                     None => out.push_str(&tail[..=end]),
                 }
@@ -314,7 +315,7 @@ mod tests {
         assert!(parse("role ic").is_err());
         assert_eq!(
             normalize_mentions("ask <@U1|ann> and <@U2> <#C1|x>"),
-            "ask <@U1> and <@U2> <#C1|x>"
+            "ask @U1 and @U2 <#C1|x>"
         );
     }
 
