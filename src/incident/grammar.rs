@@ -184,7 +184,7 @@ fn parse_declare(rest: &str) -> Result<SlashCommand, GrammarError> {
 }
 
 fn parse_role(rest: &str) -> Result<SlashCommand, GrammarError> {
-    let usage = "role <ic|tech|comms|scribe> <@user>";
+    let usage = "role <ic|tech|comms|scribe> @user";
     let mut words = rest.split_whitespace();
     let (Some(role), Some(mention), None) = (words.next(), words.next(), words.next()) else {
         return Err(expected(usage));
@@ -230,9 +230,13 @@ fn parse_action(rest: &str) -> Result<SlashCommand, GrammarError> {
     })
 }
 
+/// How Slack writes a user mention in the text it sends (`<@U123|name>`): parsed here,
+/// never produced by the domain.
+const MENTION_OPEN: &str = "<@";
+
 /// `<@U123>` or `<@U123|name>` → `U123`.
 pub fn parse_mention(word: &str) -> Option<String> {
-    let inner = word.strip_prefix("<@")?.strip_suffix('>')?;
+    let inner = word.strip_prefix(MENTION_OPEN)?.strip_suffix('>')?;
     let id = inner.split('|').next()?;
     let valid = id.len() >= 2
         && id.starts_with(['U', 'W'])
@@ -246,7 +250,7 @@ pub fn parse_mention(word: &str) -> Option<String> {
 pub fn normalize_mentions(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find("<@") {
+    while let Some(start) = rest.find(MENTION_OPEN) {
         out.push_str(&rest[..start]);
         let tail = &rest[start..];
         match tail.find('>') {

@@ -320,3 +320,233 @@ pub fn declared_notice(incident_id: &str, channel: &str) -> String {
         super::mrkdwn::channel_link(channel)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incident::decide::fixtures::{incident, policy, NOW};
+    use crate::incident::refusal::{Refusal, Reply};
+    use crate::render::mrkdwn::unescape;
+
+    const HOSTILE: &str = "<!channel> <!subteam^S1> <https://evil.example|x> & *bold*";
+
+    fn item(text: &str) -> ActionItem {
+        ActionItem {
+            id: 3,
+            incident_id: "INC-1".into(),
+            text: text.into(),
+            owner: Some("U0CAROL".into()),
+            due: Some("2026-12-01".into()),
+            done: false,
+            created_by: "U0ALICE".into(),
+            created_at: NOW,
+            done_at: None,
+            done_by: None,
+        }
+    }
+
+    /// Only warroom's own references: the people named, the policy's group, the channel.
+    fn assert_only_own_markup(text: &str) {
+        let mut rest = text;
+        while let Some(start) = rest.find('<') {
+            let tail = &rest[start..];
+            let end = tail.find('>').expect("closed");
+            let r = &tail[..=end];
+            assert!(
+                r.starts_with("<@U0") || r == "<!subteam^S0SENIOR>",
+                "{r} in {text}"
+            );
+            rest = &tail[end + 1..];
+        }
+    }
+
+    #[test]
+    fn every_notice_escapes_what_people_typed() {
+        let policy = policy();
+        let mut inc = incident();
+        inc.title = HOSTILE.into();
+        let update = StatusUpdate {
+            at: NOW,
+            author: "U0BOB".into(),
+            status: "mitigating".into(),
+            summary: HOSTILE.into(),
+            impact: HOSTILE.into(),
+            actions_taken: HOSTILE.into(),
+            next_steps: HOSTILE.into(),
+            eta: HOSTILE.into(),
+        };
+        let by = || "U0BOB".to_string();
+        let notices = vec![
+            Notice::StatusChanged {
+                status: Status::Mitigating,
+                by: by(),
+            },
+            Notice::SeverityChanged {
+                from: "P2".into(),
+                to: "P1".into(),
+                by: by(),
+            },
+            Notice::RoleTaken {
+                role: "ic".into(),
+                user: by(),
+                by: Some("U0ALICE".into()),
+            },
+            Notice::RoleHandedOver {
+                role: "ic".into(),
+                from: by(),
+                to: "U0ALICE".into(),
+                by: None,
+            },
+            Notice::RoleDuties { role: "ic".into() },
+            Notice::Update {
+                update,
+                next_due: Some(NOW),
+            },
+            Notice::Resolved {
+                by: by(),
+                after_ms: 60_000,
+                summary: HOSTILE.into(),
+            },
+            Notice::Closed {
+                by: by(),
+                open_items: vec![item(HOSTILE)],
+            },
+            Notice::Escalated {
+                target: "S0SENIOR".into(),
+                cause: EscalationCause::Manual {
+                    by: by(),
+                    reason: Some(HOSTILE.into()),
+                },
+            },
+            Notice::ActionItemAdded {
+                text: HOSTILE.into(),
+                owner: Some("U0CAROL".into()),
+                due: None,
+                by: by(),
+            },
+            Notice::ActionItemGiven {
+                text: HOSTILE.into(),
+                due: Some("2026-12-01".into()),
+                by: by(),
+            },
+            Notice::ActionItemDone {
+                id: 3,
+                text: HOSTILE.into(),
+                by: by(),
+            },
+            Notice::Snoozed {
+                by: by(),
+                until: NOW,
+            },
+            Notice::Reminder {
+                who: vec![by()],
+                last_update_at: None,
+                declared_at: NOW,
+            },
+            Notice::NoCommander { waited_ms: 60_000 },
+            Notice::TargetWarning {
+                severity: "P1".into(),
+                target_ms: 3_600_000,
+                due_at: Some(NOW),
+            },
+            Notice::TargetBreached {
+                severity: "P1".into(),
+                target_ms: 3_600_000,
+            },
+            Notice::RoleBoard,
+            Notice::ActionItems {
+                items: vec![item(HOSTILE)],
+            },
+            Notice::PostmortemPart {
+                part: 1,
+                of: 1,
+                markdown: HOSTILE.into(),
+            },
+            Notice::DeliveryFailed {
+                what: "set_topic".into(),
+                reason: HOSTILE.into(),
+            },
+            Notice::Refused {
+                refusal: Refusal::UnknownRole {
+                    given: HOSTILE.into(),
+                },
+            },
+            Notice::Replied {
+                reply: Reply::Noted,
+            },
+        ];
+        for n in &notices {
+            let m = notice(&policy, &inc, n);
+            assert_only_own_markup(&m.text);
+            if let Some(blocks) = &m.blocks {
+                let mut texts = Vec::new();
+                collect_mrkdwn(blocks, &mut texts);
+                texts.iter().for_each(|t| assert_only_own_markup(t));
+            }
+            let carries_user_text = !matches!(
+                n,
+                Notice::StatusChanged { .. }
+                    | Notice::SeverityChanged { .. }
+                    | Notice::RoleTaken { .. }
+                    | Notice::RoleHandedOver { .. }
+                    | Notice::RoleDuties { .. }
+                    | Notice::Snoozed { .. }
+                    | Notice::Reminder { .. }
+                    | Notice::NoCommander { .. }
+                    | Notice::TargetWarning { .. }
+                    | Notice::TargetBreached { .. }
+                    | Notice::RoleBoard
+                    | Notice::ActionItems { .. }
+                    | Notice::Replied { .. }
+            );
+            if carries_user_text {
+                assert!(unescape(&m.text).contains(HOSTILE), "{n:?}: {}", m.text);
+            }
+        }
+    }
+
+    fn collect_mrkdwn(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Array(a) => a.iter().for_each(|v| collect_mrkdwn(v, out)),
+            Value::Object(m) => {
+                if m.get("type").and_then(Value::as_str) == Some("mrkdwn") {
+                    out.extend(m.get("text").and_then(Value::as_str).map(String::from));
+                }
+                m.values().for_each(|v| collect_mrkdwn(v, out));
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn wording_matches_what_people_know() {
+        let policy = policy();
+        let inc = incident();
+        let text = |n: Notice| notice(&policy, &inc, &n).text;
+        assert_eq!(
+            text(Notice::RoleTaken {
+                role: "ic".into(),
+                user: "U0BOB".into(),
+                by: Some("U0ALICE".into())
+            }),
+            ":raised_hand: <@U0BOB> is now *Incident Commander* (assigned by <@U0ALICE>)"
+        );
+        assert_eq!(
+            text(Notice::Escalated {
+                target: "S0SENIOR".into(),
+                cause: EscalationCause::Timer {
+                    after_ms: 7_200_000
+                }
+            }),
+            ":rotating_light: *Escalation* INC-2026-11-22-001: <!subteam^S0SENIOR> — unresolved after 2h."
+        );
+        assert_eq!(
+            text(Notice::Reminder {
+                who: vec!["U0BOB".into(), "U0ALICE".into()],
+                last_update_at: Some(NOW),
+                declared_at: NOW,
+            }),
+            ":alarm_clock: <@U0BOB> <@U0ALICE> — an update on INC-2026-11-22-001 is due (last update 14:00 UTC)."
+        );
+    }
+}
