@@ -2,10 +2,10 @@
 //! from the incident as it is now, and records the results (channel id, message ts).
 
 use crate::incident::model::Incident;
-use crate::incident::{slug, Effect};
+use crate::incident::Effect;
 use crate::integrations::{self, Integrations};
 use crate::policy::Policy;
-use crate::slack::blocks;
+use crate::render::{blocks, channel_name, notices, Message};
 use crate::slack::client::{CallError, SlackApi};
 use crate::store::{OutboxRow, Store, StoreError};
 use serde_json::{json, Value};
@@ -212,6 +212,35 @@ impl Deliverer<'_> {
                 ));
                 Delivery::Done(None)
             }
+            Effect::Say { notice } => {
+                let Some(channel) = channel else {
+                    return needs_channel();
+                };
+                let message = notices::notice(self.policy, inc, notice);
+                self.post(&channel, None, message).await
+            }
+            Effect::SayInAnnouncementThread { notice } => {
+                let (Some(ch), Some(ts)) = (
+                    inc.slack.announce_channel.clone(),
+                    inc.slack.announce_ts.clone(),
+                ) else {
+                    return Delivery::Done(Some("not announced".into()));
+                };
+                // Thread replies carry the words only, not the buttons.
+                let text = notices::notice(self.policy, inc, notice).text;
+                self.post(&ch, Some(&ts), Message::text(text)).await
+            }
+            Effect::Tell {
+                user,
+                notice,
+                channel: target,
+            } => {
+                let Some(target) = target.clone().or(channel) else {
+                    return needs_channel();
+                };
+                let text = notices::notice(self.policy, inc, notice).text;
+                self.ephemeral(&target, user, &text).await
+            }
             Effect::Post { text, blocks } => {
                 let Some(channel) = channel else {
                     return needs_channel();
@@ -253,10 +282,7 @@ impl Deliverer<'_> {
                 let Some(channel) = channel else {
                     return needs_channel();
                 };
-                let text = format!(
-                    ":rotating_light: {} is declared: <#{channel}>. Roles, updates and the timeline live there.",
-                    inc.id
-                );
+                let text = notices::declared_notice(&inc.id, &channel);
                 self.ephemeral(origin_channel, user, &text).await
             }
             Effect::Page { action } => {
@@ -289,6 +315,22 @@ impl Deliverer<'_> {
                 }
             }
         }
+    }
+
+    /// Posts `message` (in several messages when its text is longer than Slack takes),
+    /// in `thread_ts`'s thread when set.
+    async fn post(&self, channel: &str, thread_ts: Option<&str>, message: Message) -> Delivery {
+        for part in message.parts() {
+            let mut args = json!({"channel": channel, "text": part.text});
+            if let Some(blocks) = part.blocks {
+                args["blocks"] = blocks;
+            }
+            if let Some(ts) = thread_ts {
+                args["thread_ts"] = json!(ts);
+            }
+            attempt!(self.call("chat.postMessage", args));
+        }
+        Delivery::Done(None)
     }
 
     /// An ephemeral message; where the user can't receive one there (a DM with someone
@@ -324,7 +366,13 @@ impl Deliverer<'_> {
             .format("%Y%m%d")
             .to_string();
         for attempt in 1..=50 {
-            let name = slug::channel_name(&self.policy.channel_prefix, &day, &inc.title, attempt);
+            let name = channel_name::channel_name(
+                &self.policy.channel_prefix,
+                &day,
+                &inc.title,
+                &inc.id,
+                attempt,
+            );
             let result = self
                 .call(
                     "conversations.create",

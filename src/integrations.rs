@@ -8,7 +8,6 @@ use crate::incident::model::Incident;
 use crate::policy::Policy;
 use crate::slack::client::CallError;
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use std::time::Duration;
@@ -67,12 +66,7 @@ impl Integrations {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PageAction {
-    Trigger,
-    Resolve,
-}
+pub use crate::incident::effect::PageAction;
 
 /// Header carrying `sha256=hex(HMAC-SHA256(secret, "{timestamp}.{body}"))`.
 pub const SIGNATURE_HEADER: &str = "x-warroom-signature";

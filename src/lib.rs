@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod open_cache;
 pub mod outbox;
 pub mod policy;
+pub mod render;
 pub mod scheduler;
 pub mod service;
 pub mod settings;

@@ -6,7 +6,7 @@
 
 use crate::clock::Clock;
 use crate::deliver::{Deliverer, Delivery};
-use crate::incident::Effect;
+use crate::incident::{Effect, Notice};
 use crate::metrics::Metrics;
 use crate::policy::Policy;
 use crate::slack::client::{CallError, SharedApi};
@@ -209,12 +209,11 @@ impl Outbox {
         if inc.slack.channel_id.is_none() {
             return Ok(());
         }
-        let effect = Effect::Post {
-            text: format!(
-                ":warning: warroom could not {} (Slack said `{reason}`). Check the app's scopes and channel membership.",
-                row.kind.replace('_', " ")
-            ),
-            blocks: None,
+        let effect = Effect::Say {
+            notice: Notice::DeliveryFailed {
+                what: row.kind.clone(),
+                reason: reason.to_string(),
+            },
         };
         self.store
             .enqueue(

@@ -4,12 +4,12 @@
 //! whose trigger expires in 3 seconds.
 
 use crate::clock::Clock;
-use crate::incident::decide::{self, Action, Ctx, DeclareRequest, Outcome, Refusal};
+use crate::incident::decide::{self, Action, Ctx, DeclareRequest, Outcome};
 use crate::incident::model::Incident;
-use crate::incident::render;
-use crate::incident::Effect;
+use crate::incident::{Effect, Refusal, Reply};
 use crate::metrics::Metrics;
 use crate::policy::Policy;
+use crate::render;
 use crate::slack::client::SharedApi;
 use crate::store::{NewEffect, Store, StoreError};
 use serde_json::{json, Value};
@@ -50,7 +50,7 @@ pub enum ServiceError {
 }
 
 /// The result of an action: done (with an optional answer) or refused (with the reason).
-pub type Answer = Result<Option<String>, Refusal>;
+pub type Answer = Result<Option<Reply>, Refusal>;
 
 impl Service {
     fn ctx<'a>(&'a self, actor: &'a str, now: i64) -> Ctx<'a> {
@@ -80,11 +80,9 @@ impl Service {
         let ctx = self.ctx(&actor, now);
         // Validate before allocating an id, so a refusal leaves no gap in the sequence.
         if self.policy.severity(&req.severity).is_none() {
-            return Ok(Err(Refusal(format!(
-                "Unknown severity `{}`. Choose one of: {}.",
-                req.severity,
-                decide::severity_list(&self.policy)
-            ))));
+            return Ok(Err(Refusal::UnknownSeverity {
+                given: req.severity,
+            }));
         }
         let outcome = self
             .store
@@ -101,7 +99,9 @@ impl Service {
     pub async fn act(&self, id: &str, actor: &str, action: Action) -> Result<Answer, ServiceError> {
         for _ in 0..CONFLICT_RETRIES {
             let Some(incident) = self.store.incident(id).await? else {
-                return Ok(Err(Refusal(format!("There is no incident {id}."))));
+                return Ok(Err(Refusal::NoSuchIncident {
+                    incident: id.to_string(),
+                }));
             };
             let now = self.clock.now_ms();
             let outcome: Outcome = match decide::decide(&incident, &action, &self.ctx(actor, now)) {
@@ -179,37 +179,7 @@ impl Service {
             .iter()
             .filter(|i| !i.private || i.involves(user))
             .collect();
-        if visible.is_empty() {
-            return Ok(":sunny: No open incidents.".into());
-        }
-        let mut text = format!("*Open incidents ({})*", visible.len());
-        for inc in visible {
-            let sev = self
-                .policy
-                .severity(&inc.severity)
-                .map(|s| s.display())
-                .unwrap_or_else(|| inc.severity.clone());
-            let ic = inc
-                .ic()
-                .map(|u| format!("<@{u}>"))
-                .unwrap_or_else(|| "no IC".into());
-            let channel = inc
-                .slack
-                .channel_id
-                .as_deref()
-                .map(|c| format!("<#{c}>"))
-                .unwrap_or_else(|| "channel pending".into());
-            let lock = if inc.private { " :lock:" } else { "" };
-            text.push_str(&format!(
-                "\n• *{}*{lock} {} — {} · {} · IC {ic} · {} old · {channel}",
-                inc.id,
-                inc.title,
-                sev,
-                inc.status.title(),
-                render::duration_between(inc.declared_at, now)
-            ));
-        }
-        Ok(text)
+        Ok(render::answers::list(&self.policy, &visible, now))
     }
 
     /// The post-mortem draft of `inc`, in Markdown.
@@ -217,8 +187,8 @@ impl Service {
         let timeline = self.store.timeline(&inc.id).await?;
         let updates = self.store.updates(&inc.id).await?;
         let action_items = self.store.action_items(&inc.id).await?;
-        Ok(crate::incident::postmortem::render(
-            &crate::incident::postmortem::PostmortemInput {
+        Ok(render::postmortem::render(
+            &render::postmortem::PostmortemInput {
                 incident: inc,
                 policy: &self.policy,
                 timeline: &timeline,
@@ -250,19 +220,6 @@ impl Service {
     /// `/incident timeline`: every entry, in UTC, with its actor.
     pub async fn timeline_text(&self, inc: &Incident) -> Result<String, ServiceError> {
         let entries = self.store.timeline(&inc.id).await?;
-        let mut text = format!("*Timeline of {}* (UTC)", inc.id);
-        for e in entries {
-            let actor = if e.actor == decide::SYSTEM_ACTOR {
-                "warroom".to_string()
-            } else {
-                format!("<@{}>", e.actor)
-            };
-            text.push_str(&format!(
-                "\n`{}` {actor} — {}",
-                render::datetime(e.at),
-                e.text
-            ));
-        }
-        Ok(text)
+        Ok(render::answers::timeline(inc, &entries))
     }
 }

@@ -132,7 +132,15 @@ both!(channel_names_are_sane_and_unique, |b| async move {
         name(&second),
         format!("incident-{}-cafe-creme-paiements-echoues-2", today())
     );
-    assert_eq!(name(&third), format!("incident-{}-incident", today()));
+    // Any script is transliterated; nothing usable left falls back to the incident id.
+    assert_eq!(
+        name(&third),
+        format!("incident-{}-zhi-fu-shi-bai-fire", today())
+    );
+    let fourth = h.declare(BOB, "P3 !!! ??? \u{202E}\u{200B}").await;
+    assert_eq!(name(&fourth), format!("incident-{}-inc-004", today()));
+    let hidden = h.declare(BOB, "P3 pay\u{202E}ment\u{200B}s").await;
+    assert_eq!(name(&hidden), format!("incident-{}-payments", today()));
     let long = h
         .declare(ALICE, &format!("P3 {}", "very long title ".repeat(10)))
         .await;

@@ -5,9 +5,9 @@ use super::{bad_request, ephemeral, unavailable, AppState};
 use crate::incident::decide::{Action, DeclareRequest, UpdateFields};
 use crate::incident::grammar::{self, SlashCommand};
 use crate::incident::model::Incident;
-use crate::incident::Effect;
+use crate::incident::{Effect, Notice};
+use crate::render::{answers, blocks};
 use crate::service::{Service, ServiceError};
-use crate::slack::blocks;
 use crate::slack::payload::{parse_slash_command, SlashCommandForm};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -25,7 +25,7 @@ pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
             service
                 .metrics
                 .inc("warroom_commands_total", "command=\"invalid\"");
-            return ephemeral(e.0);
+            return ephemeral(answers::plain(&e.0));
         }
     };
     service.metrics.inc(
@@ -86,8 +86,9 @@ async fn dispatch(
                 match service.open_view(&form.trigger_id, view).await {
                     Ok(()) => silent(),
                     Err(why) => ephemeral(format!(
-                        "{why} You can declare directly: `/incident declare <{}> <title>`",
-                        crate::incident::decide::severity_list(&service.policy)
+                        "{} You can declare directly: `/incident declare &lt;{}&gt; &lt;title&gt;`",
+                        answers::plain(&why),
+                        answers::severity_list(&service.policy)
                     )),
                 }
             }
@@ -107,24 +108,22 @@ async fn dispatch(
                     impact: String::new(),
                 };
                 match service.declare(req).await? {
-                    Ok(inc) => ephemeral(format!(
-                        ":rotating_light: Declared *{}* — {} ({}). Opening its channel now; I'll link it here in a moment.",
-                        inc.id, inc.title, inc.severity
-                    )),
-                    Err(refusal) => ephemeral(refusal.0),
+                    Ok(inc) => ephemeral(answers::declared(&inc)),
+                    Err(refusal) => ephemeral(answers::refusal(&service.policy, &refusal)),
                 }
             }
             SlashCommand::List => ephemeral(service.list_text(user).await?),
-            SlashCommand::Help => ephemeral(blocks::help_text(&service.policy)),
+            SlashCommand::Help => ephemeral(answers::help(&service.policy)),
             SlashCommand::Stats(window) => {
                 let window = window.unwrap_or(DEFAULT_STATS_WINDOW);
-                ephemeral(crate::incident::stats::text(&service.stats(window).await?))
+                ephemeral(answers::stats(&service.stats(window).await?))
             }
             _ => silent(),
         });
     }
     let Some(inc) = service.store.incident_by_channel(&form.channel_id).await? else {
         let verb = form.text.split_whitespace().next().unwrap_or("");
+        let verb = answers::plain(verb);
         return Ok(ephemeral(format!(
             "`/incident {verb}` works only in an incident's channel. Run it in the channel warroom created for the incident (`/incident list` shows them)."
         )));
@@ -132,9 +131,9 @@ async fn dispatch(
     let incident_id = inc.id.as_str();
     let act = |action: Action| async move {
         Ok::<_, ServiceError>(match service.act(incident_id, user, action).await? {
-            Ok(Some(reply)) => ephemeral(reply),
+            Ok(Some(reply)) => ephemeral(answers::reply(reply).to_string()),
             Ok(None) => silent(),
-            Err(refusal) => ephemeral(refusal.0),
+            Err(refusal) => ephemeral(answers::refusal(&service.policy, &refusal)),
         })
     };
     match command {
@@ -142,17 +141,11 @@ async fn dispatch(
         SlashCommand::Severity(sev) => act(Action::SetSeverity(sev)).await,
         SlashCommand::Role { role, user: who } => act(Action::AssignRole { role, user: who }).await,
         SlashCommand::Roles => {
-            let mut board = vec![
-                serde_json::json!({"type": "section", "text": {"type": "mrkdwn",
-                "text": format!("*Roles of {}*", inc.id)}}),
-            ];
-            board.extend(blocks::role_board(&service.policy, &inc));
             service
                 .send(
                     &inc.id,
-                    &[Effect::Post {
-                        text: format!("Roles of {}", inc.id),
-                        blocks: Some(serde_json::Value::Array(board)),
+                    &[Effect::Say {
+                        notice: Notice::RoleBoard,
                     }],
                 )
                 .await?;
@@ -201,16 +194,15 @@ async fn dispatch(
             let items = service.store.action_items(&inc.id).await?;
             if items.is_empty() {
                 return Ok(ephemeral(format!(
-                    "{} has no action items yet. Add one with `/incident action <text> [@owner] [due YYYY-MM-DD]`.",
+                    "{} has no action items yet. Add one with `/incident action &lt;text&gt; [@owner] [due YYYY-MM-DD]`.",
                     inc.id
                 )));
             }
             service
                 .send(
                     &inc.id,
-                    &[Effect::Post {
-                        text: format!("Action items of {}", inc.id),
-                        blocks: Some(blocks::action_items(&inc, &items)),
+                    &[Effect::Say {
+                        notice: Notice::ActionItems { items },
                     }],
                 )
                 .await?;
@@ -218,18 +210,17 @@ async fn dispatch(
         }
         SlashCommand::Postmortem => {
             let markdown = service.postmortem(&inc).await?;
-            let parts = crate::incident::postmortem::split(&markdown, POSTMORTEM_PART);
+            let parts = crate::render::postmortem::split(&markdown, POSTMORTEM_PART);
             let total = parts.len();
             let effects: Vec<Effect> = parts
                 .into_iter()
                 .enumerate()
-                .map(|(i, part)| Effect::Post {
-                    text: format!(
-                        ":page_facing_up: Post-mortem draft for {} ({}/{total}):\n```\n{part}```",
-                        inc.id,
-                        i + 1
-                    ),
-                    blocks: None,
+                .map(|(i, markdown)| Effect::Say {
+                    notice: Notice::PostmortemPart {
+                        part: i + 1,
+                        of: total,
+                        markdown,
+                    },
                 })
                 .collect();
             service.send(&inc.id, &effects).await?;
@@ -252,7 +243,7 @@ pub(super) async fn open_update_modal(
         .precheck(inc, user, &Action::PostUpdate(UpdateFields::default()))
         .await
     {
-        return Some(refusal.0);
+        return Some(answers::refusal(&service.policy, &refusal));
     }
     match service
         .open_view(trigger_id, blocks::update_modal(inc))
@@ -260,7 +251,8 @@ pub(super) async fn open_update_modal(
     {
         Ok(()) => None,
         Err(why) => Some(format!(
-            "{why} Post a short update with `/incident update <text>`."
+            "{} Post a short update with `/incident update &lt;text&gt;`.",
+            answers::plain(&why)
         )),
     }
 }
@@ -282,14 +274,17 @@ pub(super) async fn open_resolve_modal(
         )
         .await
     {
-        return Some(refusal.0);
+        return Some(answers::refusal(&service.policy, &refusal));
     }
     match service
         .open_view(trigger_id, blocks::resolve_modal(inc))
         .await
     {
         Ok(()) => None,
-        Err(why) => Some(format!("{why} Resolve with `/incident resolve <summary>`.")),
+        Err(why) => Some(format!(
+            "{} Resolve with `/incident resolve &lt;summary&gt;`.",
+            answers::plain(&why)
+        )),
     }
 }
 

@@ -8,8 +8,9 @@ use super::{bad_request, unavailable, AppState};
 use crate::incident::decide::{Action, DeclareRequest, UpdateFields};
 use crate::incident::grammar::normalize_mentions;
 use crate::incident::model::Status;
-use crate::incident::{render, Effect};
+use crate::incident::{Effect, Notice};
 use crate::policy::{Impact, Urgency};
+use crate::render::{answers, time};
 use crate::service::{Service, ServiceError};
 use crate::slack::ids;
 use crate::slack::payload::{parse_interaction, ActionInfo, Interaction, ViewValues};
@@ -105,7 +106,8 @@ fn metric_label(id: &str) -> &str {
     }
 }
 
-/// Tells `user` why nothing happened, in the channel they clicked in.
+/// Tells `user` why nothing happened, in the channel they clicked in. `text` is
+/// rendered already.
 async fn explain(
     service: &Service,
     lane: &str,
@@ -125,6 +127,26 @@ async fn explain(
         .await
 }
 
+/// Tells `user` about `notice` on incident `lane`, in the channel they clicked in.
+async fn tell(
+    service: &Service,
+    lane: &str,
+    user: &str,
+    channel: Option<&str>,
+    notice: Notice,
+) -> Result<(), ServiceError> {
+    service
+        .send(
+            lane,
+            &[Effect::Tell {
+                user: user.to_string(),
+                notice,
+                channel: channel.map(str::to_string),
+            }],
+        )
+        .await
+}
+
 /// Applies an action and explains a refusal or reply to the clicker.
 async fn act_and_explain(
     service: &Service,
@@ -135,8 +157,32 @@ async fn act_and_explain(
 ) -> Result<(), ServiceError> {
     match service.act(incident_id, user, action).await? {
         Ok(None) => Ok(()),
-        Ok(Some(reply)) => explain(service, incident_id, user, channel, reply).await,
-        Err(refusal) => explain(service, incident_id, user, channel, refusal.0).await,
+        Ok(Some(reply)) => {
+            tell(
+                service,
+                incident_id,
+                user,
+                channel,
+                Notice::Replied { reply },
+            )
+            .await
+        }
+        Err(crate::incident::Refusal::NoSuchIncident { incident }) => {
+            // No incident to word it about: render it here, in no lane.
+            let refusal = crate::incident::Refusal::NoSuchIncident { incident };
+            let text = answers::refusal(&service.policy, &refusal);
+            explain(service, "", user, channel, text).await
+        }
+        Err(refusal) => {
+            tell(
+                service,
+                incident_id,
+                user,
+                channel,
+                Notice::Refused { refusal },
+            )
+            .await
+        }
     }
 }
 
@@ -231,7 +277,11 @@ async fn on_action(
                 return Ok(());
             };
             if !inc.status.is_open() || inc.private {
-                let text = format!("{} is {}; there is nothing to join.", inc.id, inc.status);
+                let text = format!(
+                    "{} is {}; there is nothing to join.",
+                    answers::plain(&inc.id),
+                    inc.status
+                );
                 return explain(service, &inc.id, user, channel, text).await;
             }
             service
@@ -291,9 +341,10 @@ async fn on_submission(
                     .await?
                 {
                     Ok(_) => "".into_response(),
-                    Err(refusal) => {
-                        field_errors(BTreeMap::from([(ids::update::SUMMARY, refusal.0)]))
-                    }
+                    Err(refusal) => field_errors(BTreeMap::from([(
+                        ids::update::SUMMARY,
+                        answers::refusal(&service.policy, &refusal),
+                    )])),
                 },
             )
         }
@@ -309,7 +360,10 @@ async fn on_submission(
             };
             Ok(match service.act(metadata, user, action).await? {
                 Ok(_) => "".into_response(),
-                Err(refusal) => field_errors(BTreeMap::from([(ids::RESOLVE_SUMMARY, refusal.0)])),
+                Err(refusal) => field_errors(BTreeMap::from([(
+                    ids::RESOLVE_SUMMARY,
+                    answers::refusal(&service.policy, &refusal),
+                )])),
             })
         }
         _ => Ok("".into_response()),
@@ -366,7 +420,10 @@ async fn submit_declare(
     };
     Ok(match service.declare(req).await? {
         Ok(_) => "".into_response(),
-        Err(refusal) => field_errors(BTreeMap::from([(SEVERITY, refusal.0)])),
+        Err(refusal) => field_errors(BTreeMap::from([(
+            SEVERITY,
+            answers::refusal(&service.policy, &refusal),
+        )])),
     })
 }
 
@@ -398,12 +455,12 @@ async fn add_to_timeline(
         .and_then(|s| s.parse::<i64>().ok())
         .map(|s| s * 1000);
     let when = at
-        .map(render::datetime)
+        .map(time::datetime)
         .unwrap_or_else(|| message_ts.to_string());
     let who = if author.is_empty() {
         "someone".to_string()
     } else {
-        format!("<@{author}>")
+        format!("@{author}")
     };
     let note = format!("{who} at {when}: {}", normalize_mentions(text));
     act_and_explain(service, &inc.id, user, Some(channel), Action::Note(note)).await?;

@@ -1,11 +1,26 @@
-//! Slack side effects, as the domain asks for them. They are stored in the outbox in
-//! the same transaction as the state change that causes them and delivered later.
+//! What should happen outside the domain, as intents: who, what, which incident. The
+//! domain never writes Slack text; the renderer turns each intent into a message at
+//! delivery time, escaping every piece of text a person typed.
 //!
-//! Effects that show incident state (topic, card, announcement) carry no content: the
-//! worker renders them from the incident as it is at delivery time, so a late or retried
-//! delivery never shows stale state, and consecutive edits collapse into the latest one.
+//! Effects are stored in the outbox (serde JSON) in the same transaction as the state
+//! change that causes them. Effects that show incident state (topic, card, announcement)
+//! carry no content: they are rendered from the incident as it is at delivery time.
+//!
+//! `Post`, `PostInAnnouncementThread` and `Ephemeral` hold pre-rendered text: rows
+//! written by earlier versions use them and must still deliver after an upgrade, and
+//! adapters use them for text the renderer already produced.
 
+use super::model::{ActionItem, Status, StatusUpdate};
+use super::refusal::{Refusal, Reply};
 use serde::{Deserialize, Serialize};
+
+/// PagerDuty Events API v2: open the page, or close it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageAction {
+    Trigger,
+    Resolve,
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -27,20 +42,18 @@ pub enum Effect {
     Announce,
     /// Edit the announcement in place from current state.
     UpdateAnnouncement,
-    /// A message in the incident channel.
-    Post {
-        text: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        blocks: Option<serde_json::Value>,
+    /// Say `notice` in the incident channel.
+    Say {
+        notice: Notice,
     },
-    /// A reply in the announcement's thread (broadcast severities, escalations).
-    PostInAnnouncementThread {
-        text: String,
+    /// Say `notice` in the announcement's thread (broadcast severities, escalations).
+    SayInAnnouncementThread {
+        notice: Notice,
     },
-    /// An ephemeral message to one user, in the incident channel unless `channel` is set.
-    Ephemeral {
+    /// Tell one user, ephemerally, in the incident channel unless `channel` is set.
+    Tell {
         user: String,
-        text: String,
+        notice: Notice,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         channel: Option<String>,
     },
@@ -51,7 +64,7 @@ pub enum Effect {
     },
     /// PagerDuty Events API v2 (trigger or resolve, deduplicated by incident id).
     Page {
-        action: crate::integrations::PageAction,
+        action: PageAction,
     },
     /// The outbound JSON webhook.
     Webhook {
@@ -59,10 +72,149 @@ pub enum Effect {
         #[serde(default)]
         detail: serde_json::Value,
     },
+    /// A pre-rendered message in the incident channel.
+    Post {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        blocks: Option<serde_json::Value>,
+    },
+    /// A pre-rendered reply in the announcement's thread.
+    PostInAnnouncementThread {
+        text: String,
+    },
+    /// A pre-rendered ephemeral message.
+    Ephemeral {
+        user: String,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        channel: Option<String>,
+    },
+}
+
+/// Something warroom says, in the channel, the announcement thread or to one person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "notice", rename_all = "snake_case")]
+pub enum Notice {
+    StatusChanged {
+        status: Status,
+        by: String,
+    },
+    SeverityChanged {
+        from: String,
+        to: String,
+        by: String,
+    },
+    /// `user` now holds `role` (a policy role key); `by` is set when someone else assigned it.
+    RoleTaken {
+        role: String,
+        user: String,
+        by: Option<String>,
+    },
+    RoleHandedOver {
+        role: String,
+        from: String,
+        to: String,
+        by: Option<String>,
+    },
+    /// To the new holder: what the role asks of them.
+    RoleDuties {
+        role: String,
+    },
+    Update {
+        update: StatusUpdate,
+        next_due: Option<i64>,
+    },
+    Resolved {
+        by: String,
+        after_ms: i64,
+        summary: String,
+    },
+    Closed {
+        by: String,
+        open_items: Vec<ActionItem>,
+    },
+    /// `target` is a user id or a user-group id from the policy.
+    Escalated {
+        target: String,
+        cause: EscalationCause,
+    },
+    ActionItemAdded {
+        text: String,
+        owner: Option<String>,
+        due: Option<String>,
+        by: String,
+    },
+    /// To the owner of an action item someone else created.
+    ActionItemGiven {
+        text: String,
+        due: Option<String>,
+        by: String,
+    },
+    ActionItemDone {
+        id: i64,
+        text: String,
+        by: String,
+    },
+    Snoozed {
+        by: String,
+        until: i64,
+    },
+    /// An update is due; `who` are reminded. Comes with "Post update" and snooze buttons.
+    Reminder {
+        who: Vec<String>,
+        last_update_at: Option<i64>,
+        declared_at: i64,
+    },
+    /// Nobody took the Incident Commander role yet. Comes with a "Take" button.
+    NoCommander {
+        waited_ms: i64,
+    },
+    TargetWarning {
+        severity: String,
+        target_ms: i64,
+        due_at: Option<i64>,
+    },
+    TargetBreached {
+        severity: String,
+        target_ms: i64,
+    },
+    /// The role board, on demand.
+    RoleBoard,
+    /// The action items, each open one with a "Done" button.
+    ActionItems {
+        items: Vec<ActionItem>,
+    },
+    /// One part of the post-mortem draft (Markdown).
+    PostmortemPart {
+        part: usize,
+        of: usize,
+        markdown: String,
+    },
+    /// A delivery of kind `what` failed for good.
+    DeliveryFailed {
+        what: String,
+        reason: String,
+    },
+    Refused {
+        refusal: Refusal,
+    },
+    Replied {
+        reply: Reply,
+    },
+}
+
+/// Why an incident was escalated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "cause", rename_all = "snake_case")]
+pub enum EscalationCause {
+    Manual { by: String, reason: Option<String> },
+    UnansweredReminders,
+    Timer { after_ms: i64 },
 }
 
 impl Effect {
-    /// Short stable name, stored in the outbox's `kind` column and used in metrics.
+    /// Short stable name, stored in the outbox's `kind` column and used in metrics. A
+    /// typed message shares its name with the pre-rendered kind it replaces.
     pub fn kind(&self) -> &'static str {
         match self {
             Effect::CreateChannel => "create_channel",
@@ -73,9 +225,11 @@ impl Effect {
             Effect::UpdateCard => "update_card",
             Effect::Announce => "announce",
             Effect::UpdateAnnouncement => "update_announcement",
-            Effect::Post { .. } => "post",
-            Effect::PostInAnnouncementThread { .. } => "post_in_announcement_thread",
-            Effect::Ephemeral { .. } => "ephemeral",
+            Effect::Say { .. } | Effect::Post { .. } => "post",
+            Effect::SayInAnnouncementThread { .. } | Effect::PostInAnnouncementThread { .. } => {
+                "post_in_announcement_thread"
+            }
+            Effect::Tell { .. } | Effect::Ephemeral { .. } => "ephemeral",
             Effect::DeclaredNotice { .. } => "declared_notice",
             Effect::Page { .. } => "page",
             Effect::Webhook { .. } => "webhook",
@@ -98,5 +252,75 @@ impl Effect {
             self,
             Effect::SetTopic | Effect::UpdateCard | Effect::UpdateAnnouncement
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_of_the_previous_version_still_read() {
+        let old = [
+            r#"{"kind":"post","text":"hi <@U1>","blocks":[{"type":"divider"}]}"#,
+            r#"{"kind":"post","text":"plain"}"#,
+            r#"{"kind":"set_topic"}"#,
+            r#"{"kind":"ephemeral","user":"U1","text":"x"}"#,
+            r#"{"kind":"ephemeral","user":"U1","text":"x","channel":"C1"}"#,
+            r#"{"kind":"post_in_announcement_thread","text":"t"}"#,
+            r#"{"kind":"page","action":"trigger"}"#,
+            r#"{"kind":"webhook","event":"incident.declared"}"#,
+            r#"{"kind":"invite","users":["U1"]}"#,
+            r#"{"kind":"declared_notice","user":"U1","origin_channel":"C1"}"#,
+        ];
+        let kinds = [
+            "post",
+            "post",
+            "set_topic",
+            "ephemeral",
+            "ephemeral",
+            "post_in_announcement_thread",
+            "page",
+            "webhook",
+            "invite",
+            "declared_notice",
+        ];
+        for (json, kind) in old.iter().zip(kinds) {
+            let effect: Effect = serde_json::from_str(json).unwrap();
+            assert_eq!(effect.kind(), kind, "{json}");
+        }
+    }
+
+    #[test]
+    fn typed_effects_round_trip() {
+        let effects = [
+            Effect::Say {
+                notice: Notice::RoleTaken {
+                    role: "ic".into(),
+                    user: "U1".into(),
+                    by: None,
+                },
+            },
+            Effect::Tell {
+                user: "U1".into(),
+                notice: Notice::Refused {
+                    refusal: Refusal::NoTitle,
+                },
+                channel: Some("C1".into()),
+            },
+            Effect::SayInAnnouncementThread {
+                notice: Notice::Escalated {
+                    target: "S1".into(),
+                    cause: EscalationCause::Manual {
+                        by: "U1".into(),
+                        reason: Some("<!channel>".into()),
+                    },
+                },
+            },
+        ];
+        for e in effects {
+            let json = serde_json::to_string(&e).unwrap();
+            assert_eq!(serde_json::from_str::<Effect>(&json).unwrap(), e, "{json}");
+        }
     }
 }

@@ -184,7 +184,7 @@ fn parse_declare(rest: &str) -> Result<SlashCommand, GrammarError> {
 }
 
 fn parse_role(rest: &str) -> Result<SlashCommand, GrammarError> {
-    let usage = "role <ic|tech|comms|scribe> <@user>";
+    let usage = "role <ic|tech|comms|scribe> @user";
     let mut words = rest.split_whitespace();
     let (Some(role), Some(mention), None) = (words.next(), words.next(), words.next()) else {
         return Err(expected(usage));
@@ -230,9 +230,13 @@ fn parse_action(rest: &str) -> Result<SlashCommand, GrammarError> {
     })
 }
 
+/// How Slack writes a user mention in the text it sends (`<@U123|name>`): parsed here,
+/// never produced by the domain.
+const MENTION_OPEN: &str = "<@";
+
 /// `<@U123>` or `<@U123|name>` → `U123`.
 pub fn parse_mention(word: &str) -> Option<String> {
-    let inner = word.strip_prefix("<@")?.strip_suffix('>')?;
+    let inner = word.strip_prefix(MENTION_OPEN)?.strip_suffix('>')?;
     let id = inner.split('|').next()?;
     let valid = id.len() >= 2
         && id.starts_with(['U', 'W'])
@@ -240,20 +244,21 @@ pub fn parse_mention(word: &str) -> Option<String> {
     valid.then(|| id.to_string())
 }
 
-/// Replaces every `<@U…|name>` with `<@U…>` so stored text renders as a live mention.
+/// Replaces every user mention as Slack sends it (`<@U…>` or `<@U…|name>`) with `@U…`:
+/// people stay data (their ids) and only the renderer makes them mentions again. Any
+/// other angle-bracket syntax is kept as typed, to be escaped by the renderer.
 pub fn normalize_mentions(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find("<@") {
+    while let Some(start) = rest.find(MENTION_OPEN) {
         out.push_str(&rest[..start]);
         let tail = &rest[start..];
         match tail.find('>') {
             Some(end) => {
                 match parse_mention(&tail[..=end]) {
                     Some(id) => {
-                        out.push_str("<@");
+                        out.push('@');
                         out.push_str(&id);
-                        out.push('>');
                     }
                     None => out.push_str(&tail[..=end]),
                 }
@@ -314,7 +319,7 @@ mod tests {
         assert!(parse("role ic").is_err());
         assert_eq!(
             normalize_mentions("ask <@U1|ann> and <@U2> <#C1|x>"),
-            "ask <@U1> and <@U2> <#C1|x>"
+            "ask @U1 and @U2 <#C1|x>"
         );
     }
 

@@ -1,15 +1,15 @@
-//! The incident domain: model, command grammar, decisions, schedule. No I/O.
+//! The incident domain: model, command grammar, decisions, schedule, statistics. No I/O
+//! and no Slack: effects and answers are typed intents that `crate::render` words.
 
 pub mod decide;
 pub mod effect;
 pub mod grammar;
 pub mod model;
-pub mod postmortem;
-pub mod render;
+pub mod refusal;
 pub mod schedule;
-pub mod slug;
 pub mod stats;
 
-pub use decide::{decide, declare, Action, Ctx, DeclareRequest, Outcome, Refusal, UpdateFields};
-pub use effect::Effect;
+pub use decide::{decide, declare, Action, Ctx, DeclareRequest, Outcome, UpdateFields};
+pub use effect::{Effect, EscalationCause, Notice, PageAction};
 pub use model::{Incident, Status};
+pub use refusal::{Privileged, Refusal, Reply};

@@ -54,17 +54,6 @@ impl Status {
         }
     }
 
-    pub fn emoji(self) -> &'static str {
-        match self {
-            Status::Investigating => ":mag:",
-            Status::Identified => ":bulb:",
-            Status::Mitigating => ":hammer_and_wrench:",
-            Status::Monitoring => ":eyes:",
-            Status::Resolved => ":white_check_mark:",
-            Status::Closed => ":lock:",
-        }
-    }
-
     /// Open means the incident still needs people: anything before `resolved`.
     pub fn is_open(self) -> bool {
         !matches!(self, Status::Resolved | Status::Closed)
@@ -183,7 +172,7 @@ pub struct TimelineEntry {
     pub text: String,
 }
 
-/// A status update, following the template of the seeds.
+/// A status update: current status, impact, actions taken, next steps, ETA.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusUpdate {
     pub at: i64,

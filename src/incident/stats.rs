@@ -91,35 +91,6 @@ pub fn compute(incidents: &[Incident], severities: &[String], since: i64, now: i
     }
 }
 
-/// The ephemeral answer to `/incident stats`.
-pub fn text(stats: &Stats) -> String {
-    let fmt = |s: Option<i64>| {
-        s.map(|v| super::render::human_ms(v * 1000))
-            .unwrap_or_else(|| "—".into())
-    };
-    let mut out = format!(
-        "*Incident stats, last {}* ({} incidents)\n",
-        super::render::human_ms(stats.window_seconds * 1000),
-        stats.total
-    );
-    for s in stats.by_severity.iter().filter(|s| s.count > 0) {
-        out.push_str(&format!(
-            "• *{}*: {} — MTTA {} ({} acknowledged) · MTTR {} ({} resolved)\n",
-            s.severity,
-            s.count,
-            fmt(s.mtta_seconds),
-            s.acknowledged,
-            fmt(s.mttr_seconds),
-            s.resolved
-        ));
-    }
-    for (month, sevs) in &stats.by_month {
-        let parts: Vec<String> = sevs.iter().map(|(s, n)| format!("{s} {n}")).collect();
-        out.push_str(&format!("• {month}: {}\n", parts.join(", ")));
-    }
-    out.trim_end().to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,10 +174,5 @@ mod tests {
         assert_eq!(stats.by_month["2026-10"]["P1"], 1);
         assert_eq!(stats.by_month["2026-11"]["P1"], 2);
         assert_eq!(stats.by_month["2026-11"]["P0"], 1);
-        let t = text(&stats);
-        assert!(
-            t.contains("*P1*: 3 — MTTA 7m (2 acknowledged) · MTTR 1h 30m (2 resolved)"),
-            "{t}"
-        );
     }
 }

@@ -1,7 +1,6 @@
-//! Everything that speaks Slack: request verification, payload parsing, Block Kit
-//! rendering, and the Web API client.
+//! Everything that speaks Slack: request verification, payload parsing, ids, and the
+//! Web API client. What warroom says is rendered in `crate::render`.
 
-pub mod blocks;
 pub mod client;
 pub mod ids;
 pub mod payload;

@@ -1,57 +1,72 @@
 //! Block Kit for what the app shows: the incident card with its role board, the
 //! announcement, the topic line and the modals. Views are `serde_json::Value`s: the
 //! emulator validates their shape in tests the same way Slack does.
+//!
+//! `plain_text` objects are shown literally by Slack (no mentions, links or
+//! formatting), so text there is cut to the limit but not escaped; every `mrkdwn`
+//! text is built from escaped parts.
 
-use super::ids;
+use super::mrkdwn::{channel_link, escape, mention, split, strip_invisible, truncate, user_text};
+use super::notices::{action_item_line, status_emoji};
+use super::time::{datetime, hhmm};
+use super::MAX_SECTION_TEXT;
 use crate::incident::model::{Incident, Status};
-use crate::incident::render::{datetime, hhmm};
 use crate::policy::{Policy, Severity};
+use crate::slack::ids;
 use serde_json::{json, Value};
+
+/// Slack's limits on a header's text and a topic.
+pub const MAX_HEADER: usize = 150;
+pub const MAX_TOPIC: usize = 250;
+/// How much of a title the announcement and other mrkdwn lines show.
+const MAX_TITLE_IN_TEXT: usize = 1_000;
 
 fn plain(text: &str) -> Value {
     json!({"type": "plain_text", "text": text, "emoji": true})
 }
 
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut t: String = text.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
 fn severity_display(policy: &Policy, inc: &Incident) -> String {
-    policy
-        .severity(&inc.severity)
-        .map(Severity::display)
-        .unwrap_or_else(|| inc.severity.clone())
+    escape(
+        &policy
+            .severity(&inc.severity)
+            .map(Severity::display)
+            .unwrap_or_else(|| inc.severity.clone()),
+    )
 }
 
 fn holder_text(inc: &Incident, role: &str) -> String {
     inc.holder(role)
-        .map(|u| format!("<@{u}>"))
+        .map(mention)
         .unwrap_or_else(|| "unassigned".into())
 }
 
-/// `{id} | {sev} {label} | {Status} | IC: {name or unassigned}` (SPEC §4).
+/// A title inside mrkdwn text: escaped, cut where it would crowd out the rest.
+fn title_text(inc: &Incident) -> String {
+    user_text(&truncate(&inc.title, MAX_TITLE_IN_TEXT))
+}
+
+/// A title inside a `plain_text` object: people as `@U…`, no markup to escape.
+fn title_plain(inc: &Incident) -> String {
+    super::mrkdwn::plain_user_text(&inc.title)
+}
+
+/// `{id} | {sev} {label} | {Status} | IC: {name or unassigned}`.
 pub fn topic(policy: &Policy, inc: &Incident) -> String {
     truncate(
-        &format!(
+        &strip_invisible(&format!(
             "{} | {} | {} | IC: {}",
-            inc.id,
+            escape(&inc.id),
             severity_display(policy, inc),
             inc.status.title(),
             holder_text(inc, crate::incident::model::IC_ROLE)
-        ),
-        250,
+        )),
+        MAX_TOPIC,
     )
 }
 
 /// The fallback text of the card (notifications, search).
 pub fn card_text(inc: &Incident) -> String {
-    format!("{}: {}", inc.id, inc.title)
+    format!("{}: {}", escape(&inc.id), title_text(inc))
 }
 
 /// The pinned incident card: facts, role board, and the next things to do.
@@ -61,11 +76,11 @@ pub fn card(policy: &Policy, inc: &Incident) -> Value {
         _ => "—".to_string(),
     };
     let mut blocks = vec![
-        json!({"type": "header", "text": plain(&truncate(&format!("{} {}", inc.id, inc.title), 150))}),
+        json!({"type": "header", "text": plain(&truncate(&format!("{} {}", inc.id, title_plain(inc)), MAX_HEADER))}),
         json!({"type": "section", "fields": [
             {"type": "mrkdwn", "text": format!("*Severity*\n{}", severity_display(policy, inc))},
-            {"type": "mrkdwn", "text": format!("*Status*\n{} {}", inc.status.emoji(), inc.status.title())},
-            {"type": "mrkdwn", "text": format!("*Reporter*\n<@{}>", inc.reporter)},
+            {"type": "mrkdwn", "text": format!("*Status*\n{} {}", status_emoji(inc.status), inc.status.title())},
+            {"type": "mrkdwn", "text": format!("*Reporter*\n{}", mention(&inc.reporter))},
             {"type": "mrkdwn", "text": format!("*Declared*\n{}", datetime(inc.declared_at))},
             {"type": "mrkdwn", "text": format!("*Next update due*\n{next_due}")},
             {"type": "mrkdwn", "text": format!("*Private*\n{}", if inc.private { "yes" } else { "no" })},
@@ -73,18 +88,19 @@ pub fn card(policy: &Policy, inc: &Incident) -> Value {
     ];
     let mut details = Vec::new();
     if !inc.service.is_empty() {
-        details.push(format!("*Service:* {}", inc.service));
+        details.push(format!("*Service:* {}", user_text(&inc.service)));
     }
     if !inc.impact.is_empty() {
-        details.push(format!("*Impact:* {}", inc.impact));
+        details.push(format!("*Impact:* {}", user_text(&inc.impact)));
     }
     if !inc.description.is_empty() {
-        details.push(truncate(&inc.description, 2500));
+        details.push(user_text(&inc.description));
     }
     if !details.is_empty() {
-        blocks.push(
-            json!({"type": "section", "text": {"type": "mrkdwn", "text": details.join("\n")}}),
-        );
+        // A long description takes several sections rather than losing its end.
+        for part in split(&details.join("\n"), MAX_SECTION_TEXT) {
+            blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": part}}));
+        }
     }
     blocks.push(json!({"type": "divider"}));
     blocks.extend(role_board(policy, inc));
@@ -102,12 +118,12 @@ pub fn role_board(policy: &Policy, inc: &Incident) -> Vec<Value> {
     let mut blocks = Vec::new();
     for role in &policy.roles {
         blocks.push(json!({"type": "section", "text": {"type": "mrkdwn",
-            "text": format!("*{}*: {}", role.name, holder_text(inc, &role.key))}}));
+            "text": format!("*{}*: {}", escape(&role.name), holder_text(inc, &role.key))}}));
         if !inc.status.is_open() {
             continue;
         }
         let mut select = json!({"type": "users_select", "action_id": ids::ASSIGN_ROLE,
-            "placeholder": plain(&format!("Assign {}", role.name))});
+            "placeholder": plain(&truncate(&format!("Assign {}", role.name), 150))});
         if let Some(user) = inc.holder(&role.key) {
             select["initial_user"] = json!(user);
         }
@@ -125,12 +141,12 @@ pub fn announcement(policy: &Policy, inc: &Incident) -> Value {
         .slack
         .channel_id
         .as_deref()
-        .map(|c| format!("<#{c}>"))
+        .map(channel_link)
         .unwrap_or_else(|| "(channel being created)".into());
     let mut blocks = vec![
         json!({"type": "section", "text": {"type": "mrkdwn", "text": format!(
             ":rotating_light: *{}* {}\n*Severity:* {}   *Status:* {} {}   *IC:* {}\n*Channel:* {channel}",
-            inc.id, inc.title, severity_display(policy, inc), inc.status.emoji(), inc.status.title(),
+            escape(&inc.id), title_text(inc), severity_display(policy, inc), status_emoji(inc.status), inc.status.title(),
             holder_text(inc, crate::incident::model::IC_ROLE)
         )}}),
     ];
@@ -145,8 +161,8 @@ pub fn announcement(policy: &Policy, inc: &Incident) -> Value {
 pub fn announcement_text(policy: &Policy, inc: &Incident) -> String {
     format!(
         "{} {} — {} {}",
-        inc.id,
-        inc.title,
+        escape(&inc.id),
+        title_text(inc),
         severity_display(policy, inc),
         inc.status.title()
     )
@@ -206,7 +222,7 @@ pub fn declare_modal(policy: &Policy, origin_channel: &str) -> Value {
     })
 }
 
-/// The update modal: the template of seeds/001.
+/// The update modal: current status, impact, actions taken, next steps, ETA.
 pub fn update_modal(inc: &Incident) -> Value {
     use ids::update::*;
     let statuses: Vec<Value> = Status::ALL
@@ -244,7 +260,7 @@ pub fn resolve_modal(inc: &Incident) -> Value {
         "submit": plain("Resolve"),
         "close": plain("Cancel"),
         "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": format!("*{}* {}", inc.id, truncate(&inc.title, 200))}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": format!("*{}* {}", escape(&inc.id), user_text(&truncate(&inc.title, 200)))}},
             input(ids::RESOLVE_SUMMARY, "What fixed it, and what caused it?", text_input(true, None), false),
         ]
     })
@@ -253,10 +269,10 @@ pub fn resolve_modal(inc: &Incident) -> Value {
 /// `actions`: each open item with a "Done" button; done ones struck through.
 pub fn action_items(inc: &Incident, items: &[crate::incident::model::ActionItem]) -> Value {
     let mut blocks = vec![
-        json!({"type": "header", "text": plain(&truncate(&format!("Action items of {}", inc.id), 150))}),
+        json!({"type": "header", "text": plain(&truncate(&format!("Action items of {}", inc.id), MAX_HEADER))}),
     ];
     for item in items.iter().take(45) {
-        let line = crate::incident::render::action_item_line(item);
+        let line = truncate_mrkdwn(&action_item_line(item), MAX_SECTION_TEXT - 40);
         let mut section = json!({"type": "section", "block_id": format!("action_item:{}", item.id),
             "text": {"type": "mrkdwn", "text": if item.done { format!("~{line}~ :white_check_mark:") } else { line }}});
         if !item.done {
@@ -272,26 +288,12 @@ pub fn action_items(inc: &Incident, items: &[crate::incident::model::ActionItem]
     Value::Array(blocks)
 }
 
-/// `/incident help`.
-pub fn help_text(policy: &Policy) -> String {
-    let sevs = crate::incident::decide::severity_list(policy);
-    let roles = crate::incident::decide::role_list(policy);
-    format!(
-        "*warroom* — run incidents in Slack.\n\
-         *Anywhere*\n\
-         • `/incident` — open the declare form\n\
-         • `/incident declare [--private] <{sevs}> <title>` — declare at once\n\
-         • `/incident list` — open incidents\n\
-         • `/incident stats [30d]` — MTTA, MTTR and counts\n\
-         • `/incident help` — this list\n\
-         *In an incident channel*\n\
-         • `/incident status <investigating|identified|mitigating|monitoring|resolved>`\n\
-         • `/incident severity <{sevs}>`\n\
-         • `/incident role <{roles}> <@user>` · `/incident roles`\n\
-         • `/incident update [text]` — post an update (no text: open the form)\n\
-         • `/incident note <text>` · `/incident timeline`\n\
-         • `/incident action <text> [@owner] [due YYYY-MM-DD]` · `/incident actions`\n\
-         • `/incident escalate [reason]`\n\
-         • `/incident resolve [summary]` · `/incident close` · `/incident postmortem`"
-    )
+/// Cuts rendered mrkdwn to `max` characters without breaking an escape or a mention.
+fn truncate_mrkdwn(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut head = split(text, max.saturating_sub(1)).swap_remove(0);
+    head.push('…');
+    head
 }

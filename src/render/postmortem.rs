@@ -1,9 +1,10 @@
-//! The post-mortem draft: Markdown following the template of seeds/001, filled from
-//! what warroom recorded. Sections only a human can write are left as visible
+//! The post-mortem draft: Markdown following the usual post-mortem template, filled
+//! from what warroom recorded. Sections only a human can write are left as visible
 //! placeholders rather than invented.
 
-use super::model::{ActionItem, Incident, StatusUpdate, TimelineEntry};
-use super::render::{datetime, human_ms};
+use super::time::{datetime, human_ms};
+use crate::incident::model::{ActionItem, Incident, StatusUpdate, TimelineEntry};
+use crate::incident::schedule::ms as millis;
 use crate::policy::Policy;
 use std::fmt::Write;
 
@@ -24,7 +25,8 @@ fn cell(text: &str) -> String {
 }
 
 /// Slack references to plain text: `<@U1|ann>` → `@U1`, `<!subteam^S2>` → `@S2`,
-/// `<#C3|x>` → `#C3` (Markdown outside Slack has no mentions).
+/// `<#C3|x>` → `#C3` (Markdown outside Slack has no mentions). Text recorded by this
+/// version already writes people as `@U1`; older rows hold Slack's syntax.
 fn plain_mentions(text: &str) -> String {
     use crate::slack::refs::{map_refs, Ref};
     map_refs(text, |r| match r {
@@ -38,7 +40,7 @@ fn plain_mentions(text: &str) -> String {
 }
 
 fn actor(a: &str) -> String {
-    if a == super::decide::SYSTEM_ACTOR {
+    if a == crate::incident::decide::SYSTEM_ACTOR {
         "warroom".into()
     } else {
         format!("@{a}")
@@ -60,7 +62,7 @@ fn against(ms: Option<i64>, target: Option<std::time::Duration>) -> (String, Str
     match target {
         None => ("—".into(), "—".into()),
         Some(t) => {
-            let t_ms = super::schedule::ms(t);
+            let t_ms = millis(t);
             let met = match ms {
                 Some(v) if v <= t_ms => "yes",
                 Some(_) => "**no**",
@@ -190,7 +192,7 @@ pub fn render(input: &PostmortemInput) -> String {
     );
     let cadence = sev
         .and_then(|s| s.update_every)
-        .map(|d| format!(" (target: every {})", human_ms(super::schedule::ms(d))))
+        .map(|d| format!(" (target: every {})", human_ms(millis(d))))
         .unwrap_or_default();
     let _ = writeln!(
         w,

@@ -1,0 +1,172 @@
+//! Action items: follow-up work, added and completed during or after the incident.
+
+use super::{who, ActionItemChange, Builder, Ctx};
+use crate::incident::effect::Notice;
+use crate::incident::model::ActionItem;
+use crate::incident::refusal::Refusal;
+
+pub(super) fn add(
+    b: &mut Builder,
+    text: &str,
+    owner: Option<&str>,
+    due: Option<chrono::NaiveDate>,
+    ctx: &Ctx,
+) {
+    let due = due.map(|d| d.format("%Y-%m-%d").to_string());
+    let mut line = format!("Action item: {text}");
+    if let Some(o) = owner {
+        line.push_str(&format!(" (owner {})", who(o)));
+    }
+    if let Some(d) = &due {
+        line.push_str(&format!(" due {d}"));
+    }
+    b.record("action_item", line);
+    b.say(Notice::ActionItemAdded {
+        text: text.to_string(),
+        owner: owner.map(str::to_string),
+        due: due.clone(),
+        by: ctx.actor.to_string(),
+    });
+    if let Some(o) = owner {
+        if o != ctx.actor {
+            b.tell(
+                o,
+                Notice::ActionItemGiven {
+                    text: text.to_string(),
+                    due: due.clone(),
+                    by: ctx.actor.to_string(),
+                },
+            );
+        }
+    }
+    b.action_items.push(ActionItemChange::Add {
+        text: text.to_string(),
+        owner: owner.map(str::to_string),
+        due,
+    });
+}
+
+pub(super) fn complete(b: &mut Builder, item: &ActionItem, ctx: &Ctx) -> Result<(), Refusal> {
+    if item.incident_id != b.incident.id {
+        return Err(Refusal::ItemOfOtherIncident {
+            item: item.id,
+            incident: item.incident_id.clone(),
+        });
+    }
+    if item.done {
+        return Err(Refusal::ItemAlreadyDone { item: item.id });
+    }
+    b.record(
+        "action_item_done",
+        format!("Action item #{} done: {}", item.id, item.text),
+    );
+    b.say(Notice::ActionItemDone {
+        id: item.id,
+        text: item.text.clone(),
+        by: ctx.actor.to_string(),
+    });
+    b.action_items.push(ActionItemChange::Done { id: item.id });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::*;
+    use super::super::{decide, Action};
+    use super::*;
+    use crate::incident::model::Status;
+
+    fn item(id: i64, incident: &str, done: bool) -> ActionItem {
+        ActionItem {
+            id,
+            incident_id: incident.into(),
+            text: "Add a canary".into(),
+            owner: None,
+            due: None,
+            done,
+            created_by: ALICE.into(),
+            created_at: NOW - MIN,
+            done_at: None,
+            done_by: None,
+        }
+    }
+
+    #[test]
+    fn table() {
+        let policy = policy();
+        let mut closed = incident();
+        closed.status = Status::Closed;
+        let id = closed.id.clone();
+        let add = |owner: Option<&str>, due: Option<(i32, u32, u32)>| Action::AddActionItem {
+            text: "Add a canary".into(),
+            owner: owner.map(str::to_string),
+            due: due.and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d)),
+        };
+        // (action) → (timeline, effect kinds, change) | refusal
+        type Expect<'a> = Result<(&'a str, Vec<&'a str>, ActionItemChange), Refusal>;
+        let rows: Vec<(Action, Expect)> = vec![
+            (
+                add(Some(CAROL), Some((2026, 12, 1))),
+                Ok((
+                    "Action item: Add a canary (owner @U0CAROL) due 2026-12-01",
+                    vec!["post", "ephemeral"],
+                    ActionItemChange::Add {
+                        text: "Add a canary".into(),
+                        owner: Some(CAROL.into()),
+                        due: Some("2026-12-01".into()),
+                    },
+                )),
+            ),
+            (
+                add(Some(BOB), None),
+                Ok((
+                    "Action item: Add a canary (owner @U0BOB)",
+                    vec!["post"],
+                    ActionItemChange::Add {
+                        text: "Add a canary".into(),
+                        owner: Some(BOB.into()),
+                        due: None,
+                    },
+                )),
+            ),
+            (
+                Action::CompleteActionItem {
+                    item: item(3, &id, false),
+                },
+                Ok((
+                    "Action item #3 done: Add a canary",
+                    vec!["post"],
+                    ActionItemChange::Done { id: 3 },
+                )),
+            ),
+            (
+                Action::CompleteActionItem {
+                    item: item(3, "INC-OTHER", false),
+                },
+                Err(Refusal::ItemOfOtherIncident {
+                    item: 3,
+                    incident: "INC-OTHER".into(),
+                }),
+            ),
+            (
+                Action::CompleteActionItem {
+                    item: item(4, &id, true),
+                },
+                Err(Refusal::ItemAlreadyDone { item: 4 }),
+            ),
+        ];
+        // Action items go on after close.
+        for (action, expected) in rows {
+            let got = decide(&closed, &action, &ctx(&policy, BOB));
+            match (got, expected) {
+                (Ok(o), Ok((text, effects, change))) => {
+                    assert_eq!(o.timeline[0].text, text);
+                    assert_eq!(kinds(&o.effects), effects);
+                    assert_eq!(o.action_items, vec![change]);
+                }
+                (Err(r), Err(e)) => assert_eq!(r, e),
+                (got, expected) => panic!("{action:?}: {got:?} vs {expected:?}"),
+            }
+        }
+    }
+}

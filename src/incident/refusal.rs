@@ -1,0 +1,76 @@
+//! Why the domain said no, and what it answers when it says yes: typed reasons, worded by
+//! the renderer. A refusal changes nothing.
+
+use super::model::Status;
+use serde::{Deserialize, Serialize};
+
+/// What only the Incident Commander (or an admin) may do once an IC exists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum Privileged {
+    ChangeSeverity,
+    Resolve,
+    Close,
+    /// Take over a role someone holds (a policy role key).
+    TakeOver {
+        role: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Refusal {
+    #[error("unknown severity {given}")]
+    UnknownSeverity { given: String },
+    /// The incident's severity was removed from the policy.
+    #[error("severity {severity} is no longer in the policy")]
+    SeverityGone { severity: String },
+    #[error("an incident needs a title")]
+    NoTitle,
+    #[error("{incident} is closed")]
+    IncidentClosed { incident: String },
+    #[error("only the Incident Commander {ic} or an admin may do this")]
+    NotCommander { ic: String, what: Privileged },
+    #[error("{incident} is already {status}")]
+    AlreadyStatus { incident: String, status: Status },
+    #[error("{incident} is already {severity}")]
+    AlreadySeverity { incident: String, severity: String },
+    #[error("unknown role {given}")]
+    UnknownRole { given: String },
+    #[error("{incident} is {status}; roles no longer change")]
+    RolesFrozen { incident: String, status: Status },
+    #[error("{user} already holds {role} on {incident}")]
+    AlreadyHolds {
+        user: String,
+        role: String,
+        incident: String,
+    },
+    #[error("{incident} is {status}; no more updates are due")]
+    NoUpdatesDue { incident: String, status: Status },
+    #[error("{incident} is already resolved")]
+    AlreadyResolved { incident: String },
+    #[error("{incident} is {status}: resolve it first")]
+    NotResolved { incident: String, status: Status },
+    #[error("{incident} is {status}; nothing to escalate")]
+    NothingToEscalate { incident: String, status: Status },
+    #[error("no escalation target for {severity}")]
+    NoEscalationTarget { severity: String },
+    #[error("{incident} is {status}; no reminders to snooze")]
+    NothingToSnooze { incident: String, status: Status },
+    #[error("{incident} has no update cadence at {severity}")]
+    NoCadence { incident: String, severity: String },
+    #[error("action item #{item} belongs to {incident}")]
+    ItemOfOtherIncident { item: i64, incident: String },
+    #[error("action item #{item} is already done")]
+    ItemAlreadyDone { item: i64 },
+    #[error("there is no incident {incident}")]
+    NoSuchIncident { incident: String },
+}
+
+/// An answer to the actor when an action succeeded and there is something to say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reply {
+    /// A note went into the timeline.
+    Noted,
+}
