@@ -74,6 +74,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         service: service.clone(),
         verifier: Verifier::new(&settings.signing_secrets, opts.clock.clone()),
         api_token: settings.api_token.clone(),
+        alerts_secret: settings.alerts_secret.clone(),
     };
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

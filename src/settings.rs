@@ -13,6 +13,8 @@ pub struct Settings {
     pub listen: SocketAddr,
     pub config_path: Option<PathBuf>,
     pub api_token: Option<String>,
+    /// `WARROOM_ALERTS_SECRET`: bearer secret of `/hooks/*`; the hooks answer 404 without it.
+    pub alerts_secret: Option<String>,
     pub app_token: Option<String>,
     pub pagerduty_routing_key: Option<String>,
     pub pagerduty_events_url: String,
@@ -32,6 +34,7 @@ impl std::fmt::Debug for Settings {
             .field("listen", &self.listen)
             .field("config_path", &self.config_path)
             .field("api_token", &self.api_token.as_ref().map(|_| "set"))
+            .field("alerts_secret", &self.alerts_secret.as_ref().map(|_| "set"))
             .field("app_token", &self.app_token.as_ref().map(|_| "set"))
             .finish_non_exhaustive()
     }
@@ -112,6 +115,7 @@ impl Settings {
             listen,
             config_path: get("WARROOM_CONFIG").map(PathBuf::from),
             api_token: get("WARROOM_API_TOKEN"),
+            alerts_secret: get("WARROOM_ALERTS_SECRET").filter(|s| !s.is_empty()),
             app_token,
             pagerduty_routing_key: get("PAGERDUTY_ROUTING_KEY"),
             pagerduty_events_url: get("PAGERDUTY_EVENTS_URL")

@@ -1,5 +1,6 @@
 //! The HTTP surface: Slack's three signed routes, health, readiness and metrics.
 
+mod alert_hooks;
 mod api;
 pub use api::incident_json;
 mod commands;
@@ -7,6 +8,7 @@ mod events;
 mod health;
 mod interactions;
 mod verify_layer;
+mod write_api;
 
 use crate::service::Service;
 use crate::slack::verify::Verifier;
@@ -26,6 +28,8 @@ pub struct AppState {
     pub verifier: Verifier,
     /// `WARROOM_API_TOKEN`; `/api/*` answers 404 without one.
     pub api_token: Option<String>,
+    /// `WARROOM_ALERTS_SECRET`; `/hooks/*` answer 404 without one.
+    pub alerts_secret: Option<String>,
 }
 
 /// Slack's three routes with their state and WITHOUT the signature layer: for traffic that
@@ -49,12 +53,23 @@ pub fn router(state: AppState) -> Router {
         .route("/api/incidents/{id}", get(api::detail))
         .route("/api/incidents/{id}/postmortem.md", get(api::postmortem))
         .route("/api/stats", get(api::stats))
+        .route("/api/incidents", post(write_api::declare))
+        .route("/api/incidents/{id}/updates", post(write_api::post_update))
+        .route("/api/incidents/{id}/resolve", post(write_api::resolve))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             api::require_token,
         ));
+    let hooks = Router::new()
+        .route("/hooks/alertmanager", post(alert_hooks::alertmanager))
+        .route("/hooks/grafana", post(alert_hooks::grafana))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            alert_hooks::require_secret,
+        ));
     let rest = Router::new()
         .merge(api)
+        .merge(hooks)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

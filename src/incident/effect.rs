@@ -201,6 +201,13 @@ pub enum Notice {
     Replied {
         reply: Reply,
     },
+    /// The alert group behind the incident stopped firing; the incident stays as it is.
+    AlertGroupResolved {
+        /// Where the alerts come from, e.g. `alertmanager`.
+        source: String,
+        /// Names of the alerts that resolved, as the alerting system sent them.
+        alerts: Vec<String>,
+    },
 }
 
 /// Why an incident was escalated.

@@ -268,6 +268,16 @@ pub fn notice(policy: &Policy, inc: &Incident, notice: &Notice) -> Message {
         ),
         Notice::Refused { refusal } => super::answers::refusal(policy, refusal),
         Notice::Replied { reply } => super::answers::reply(*reply).to_string(),
+        Notice::AlertGroupResolved { source, alerts } => format!(
+            ":large_green_circle: {} reports the alert group resolved: {}. The incident stays \
+             as it is: resolve it with `/incident resolve` once you are sure.",
+            escape(source),
+            alerts
+                .iter()
+                .map(|a| user_text(a))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
     Message::text(text)
 }
@@ -473,6 +483,10 @@ mod tests {
             },
             Notice::Replied {
                 reply: Reply::Noted,
+            },
+            Notice::AlertGroupResolved {
+                source: "alertmanager".into(),
+                alerts: vec![HOSTILE.into()],
             },
         ];
         for n in &notices {

@@ -8,6 +8,9 @@ mod outbox;
 mod records;
 mod rows;
 mod scheduler;
+mod write_api;
+
+pub use write_api::{AlertGroup, KeyClaim};
 
 pub use outbox::{NewEffect, OutboxRow};
 pub use records::IncidentFilter;

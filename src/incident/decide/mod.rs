@@ -5,6 +5,7 @@
 //! One file per action family; each has table tests of its actions and refusals.
 
 mod action_items;
+mod alerts;
 mod declare;
 mod escalation;
 mod lifecycle;
@@ -16,6 +17,7 @@ mod updates;
 #[cfg(test)]
 pub(crate) mod fixtures;
 
+pub use alerts::FiredAlert;
 pub use declare::{declare, DeclareRequest};
 pub use tick::reminder_targets;
 pub use updates::UpdateFields;
@@ -40,9 +42,13 @@ pub struct Ctx<'a> {
 /// The actor recorded for what warroom does by itself (reminders, targets, escalation).
 pub const SYSTEM_ACTOR: &str = "warroom";
 
+/// The actor recorded for the write API. Its callers hold the API token, which speaks for
+/// the whole workspace, so it acts with an admin's rights.
+pub const API_ACTOR: &str = "api";
+
 impl Ctx<'_> {
     fn is_admin(&self) -> bool {
-        self.policy.admins.iter().any(|a| a == self.actor)
+        self.actor == API_ACTOR || self.policy.admins.iter().any(|a| a == self.actor)
     }
 }
 
@@ -110,6 +116,14 @@ pub enum Action {
     },
     /// The scheduler found something due at `ctx.now`.
     Tick,
+    /// More alerts of the incident's alert group fired: they go on the timeline.
+    AlertsFired {
+        alerts: Vec<FiredAlert>,
+    },
+    /// The incident's alert group resolved: said in the channel, nothing else changes.
+    AlertGroupResolved {
+        alerts: Vec<String>,
+    },
 }
 
 /// Collects what a decision produces.
@@ -261,6 +275,8 @@ pub fn decide(inc: &Incident, action: &Action, ctx: &Ctx) -> Result<Outcome, Ref
         }
         Action::CompleteActionItem { item } => action_items::complete(&mut b, item, ctx)?,
         Action::Tick => tick::tick(&mut b, ctx)?,
+        Action::AlertsFired { alerts } => alerts::fired(&mut b, alerts),
+        Action::AlertGroupResolved { alerts } => alerts::group_resolved(&mut b, alerts, ctx),
     }
     Ok(b.done())
 }

@@ -1,0 +1,335 @@
+//! The write API: declare an incident, post an update, resolve — for tools that are not
+//! Slack (deploy pipelines, runbooks, other bots). Same bearer token as the read API; the
+//! caller acts as `api` with an admin's rights. An `Idempotency-Key` header makes a retry
+//! safe: the same key and body within 24 h get the first answer again (a declare's 201
+//! comes back as 200 with the same incident), never a second incident.
+
+use super::api::incident_json;
+use super::{unavailable, AppState};
+use crate::incident::decide::{Action, DeclareRequest, UpdateFields, API_ACTOR};
+use crate::incident::model::Status;
+use crate::incident::refusal::Refusal;
+use crate::service::ServiceError;
+use crate::store::KeyClaim;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// Longest accepted `Idempotency-Key`.
+const MAX_KEY_LEN: usize = 255;
+
+/// An answer of the write API: a status and a JSON body, kept as is for replays.
+struct Answer {
+    status: StatusCode,
+    body: Value,
+}
+
+impl Answer {
+    fn new(status: StatusCode, body: Value) -> Answer {
+        Answer { status, body }
+    }
+
+    fn error(status: StatusCode, message: impl Into<String>) -> Answer {
+        Answer::new(status, json!({ "error": message.into() }))
+    }
+
+    fn refused(refusal: Refusal) -> Answer {
+        let status = match refusal {
+            Refusal::NoSuchIncident { .. } => StatusCode::NOT_FOUND,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        Answer::new(
+            status,
+            json!({ "error": refusal.to_string(), "refusal": refusal }),
+        )
+    }
+}
+
+fn json_response(status: StatusCode, body: String, replayed: bool) -> Response {
+    let mut res = (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response();
+    if replayed {
+        res.headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    res
+}
+
+/// Runs `handle` at most once per `(route, Idempotency-Key)`; without the header, always.
+async fn idempotent<F, Fut>(
+    state: &AppState,
+    route: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    handle: F,
+) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Answer, ServiceError>>,
+{
+    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(k)) if !k.trim().is_empty() && k.len() <= MAX_KEY_LEN => Some(k.trim().to_string()),
+        Some(_) => {
+            let a = Answer::error(
+                StatusCode::BAD_REQUEST,
+                format!("Idempotency-Key must be 1–{MAX_KEY_LEN} visible ASCII characters"),
+            );
+            return json_response(a.status, a.body.to_string(), false);
+        }
+    };
+    let store = &state.service.store;
+    let now = state.service.clock.now_ms();
+    if let Some(key) = &key {
+        let hash = hex::encode(Sha256::digest(body));
+        match store.claim_idempotency_key(route, key, &hash, now).await {
+            Ok(KeyClaim::Claimed) => {}
+            Ok(KeyClaim::Answered { status, body }) => {
+                // A declare's 201 Created is repeated as 200: the incident already existed.
+                let status = match StatusCode::from_u16(status) {
+                    Ok(StatusCode::CREATED) => StatusCode::OK,
+                    Ok(s) => s,
+                    Err(_) => StatusCode::OK,
+                };
+                return json_response(status, body, true);
+            }
+            Ok(KeyClaim::Mismatch) => {
+                let a = Answer::error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "this Idempotency-Key was already used with a different request",
+                );
+                return json_response(a.status, a.body.to_string(), false);
+            }
+            Ok(KeyClaim::InFlight) => {
+                let a = Answer::error(
+                    StatusCode::CONFLICT,
+                    "a request with this Idempotency-Key is still being handled; retry shortly",
+                );
+                let mut res = json_response(a.status, a.body.to_string(), false);
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                return res;
+            }
+            Err(e) => return unavailable(e),
+        }
+    }
+    let answer = handle().await;
+    match (answer, key) {
+        (Ok(a), Some(key)) => {
+            let text = a.body.to_string();
+            if let Err(e) = store
+                .finish_idempotent(route, &key, a.status.as_u16(), &text)
+                .await
+            {
+                return unavailable(e);
+            }
+            json_response(a.status, text, false)
+        }
+        (Ok(a), None) => json_response(a.status, a.body.to_string(), false),
+        (Err(e), key) => {
+            if let Some(key) = key {
+                // Nothing to repeat: let the client's retry with this key run afresh.
+                let _ = store.release_idempotency_key(route, &key).await;
+            }
+            unavailable(e)
+        }
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Answer> {
+    serde_json::from_slice(body)
+        .map_err(|e| Answer::error(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))
+}
+
+/// The incident as the read API shows it, after a change.
+async fn incident_answer(
+    state: &AppState,
+    id: &str,
+    status: StatusCode,
+) -> Result<Answer, ServiceError> {
+    Ok(match state.service.store.incident(id).await? {
+        Some(inc) => Answer::new(status, incident_json(&inc)),
+        None => Answer::refused(Refusal::NoSuchIncident {
+            incident: id.to_string(),
+        }),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeclareBody {
+    title: String,
+    severity: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    private: bool,
+    #[serde(default)]
+    drill: bool,
+    reporter: Option<String>,
+}
+
+/// `U…`/`W…` followed by uppercase letters and digits.
+fn is_user_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some('U' | 'W'))
+        && id.len() > 1
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// `POST /api/incidents`
+pub async fn declare(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let route = "POST /api/incidents";
+    idempotent(&state, route, &headers, &body, || async {
+        let req: DeclareBody = match parse(&body) {
+            Ok(r) => r,
+            Err(a) => return Ok(a),
+        };
+        if req.drill {
+            return Ok(Answer::error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "drills cannot be declared through this version's API",
+            ));
+        }
+        let reporter = match req.reporter {
+            Some(r) if is_user_id(&r) => r,
+            Some(r) => {
+                return Ok(Answer::error(
+                    StatusCode::BAD_REQUEST,
+                    format!("reporter {r:?} is not a Slack user id (U… or W…)"),
+                ))
+            }
+            None => API_ACTOR.to_string(),
+        };
+        let declared = state
+            .service
+            .declare(DeclareRequest {
+                title: req.title,
+                severity: req.severity,
+                private: req.private,
+                reporter,
+                origin_channel: String::new(),
+                description: req.description,
+                service: req.service,
+                impact: String::new(),
+            })
+            .await?;
+        Ok(match declared {
+            Ok(inc) => Answer::new(StatusCode::CREATED, incident_json(&inc)),
+            Err(refusal) => Answer::refused(refusal),
+        })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateBody {
+    text: String,
+    status: Option<String>,
+}
+
+/// `POST /api/incidents/{id}/updates`
+pub async fn post_update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let route = format!("POST /api/incidents/{id}/updates");
+    idempotent(&state, &route, &headers, &body, || async {
+        let req: UpdateBody = match parse(&body) {
+            Ok(r) => r,
+            Err(a) => return Ok(a),
+        };
+        if req.text.trim().is_empty() {
+            return Ok(Answer::error(
+                StatusCode::BAD_REQUEST,
+                "text must not be empty",
+            ));
+        }
+        let status = match req.status.as_deref().map(|s| (s, Status::parse(s))) {
+            None => None,
+            Some((_, Some(s))) if s.is_open() => Some(s),
+            Some((given, _)) => {
+                return Ok(Answer::error(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "status {given:?} is not one of investigating, identified, mitigating, \
+                         monitoring (resolve with POST /api/incidents/{{id}}/resolve)"
+                    ),
+                ))
+            }
+        };
+        let fields = UpdateFields {
+            status,
+            summary: req.text,
+            ..UpdateFields::default()
+        };
+        match state
+            .service
+            .act(&id, API_ACTOR, Action::PostUpdate(fields))
+            .await?
+        {
+            Ok(_) => incident_answer(&state, &id, StatusCode::OK).await,
+            Err(refusal) => Ok(Answer::refused(refusal)),
+        }
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ResolveBody {
+    #[serde(default)]
+    summary: String,
+}
+
+/// `POST /api/incidents/{id}/resolve`
+pub async fn resolve(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let route = format!("POST /api/incidents/{id}/resolve");
+    idempotent(&state, &route, &headers, &body, || async {
+        // An empty body is a resolve without a summary.
+        let req: ResolveBody = if body.iter().all(u8::is_ascii_whitespace) {
+            ResolveBody::default()
+        } else {
+            match parse(&body) {
+                Ok(r) => r,
+                Err(a) => return Ok(a),
+            }
+        };
+        match state
+            .service
+            .act(
+                &id,
+                API_ACTOR,
+                Action::Resolve {
+                    summary: req.summary,
+                },
+            )
+            .await?
+        {
+            Ok(_) => incident_answer(&state, &id, StatusCode::OK).await,
+            Err(refusal) => Ok(Answer::refused(refusal)),
+        }
+    })
+    .await
+}
