@@ -15,4 +15,4 @@ pg_isready -h 127.0.0.1 -p 5432 >/dev/null || {
   exit 1
 }
 
-cargo test --all-targets "$@"
+cargo test --workspace --all-targets "$@"

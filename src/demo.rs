@@ -7,11 +7,11 @@
 
 use crate::app::{start, Options, RunningApp};
 use crate::clock::Clock;
-use crate::emulator::driver::SlackDriver;
-use crate::emulator::{FakeSlack, Message};
 use crate::policy::Policy;
 use crate::settings::Settings;
 use anyhow::{anyhow, Context};
+use slack_emulator::driver::SlackDriver;
+use slack_emulator::{FakeSlack, Message};
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
@@ -81,7 +81,13 @@ pub async fn run<W: Write>(out: &mut W) -> anyhow::Result<()> {
         lease: crate::app::DEFAULT_LEASE,
     })
     .await?;
-    let driver = SlackDriver::new(&app.url(), SECRET, clock.clone());
+    // The driver signs at the app's (shifted) now, as Slack would at that moment.
+    let signing_clock = clock.clone();
+    let driver = SlackDriver::new(
+        &app.url(),
+        SECRET,
+        slack_emulator::clock::Clock::from_fn(move || signing_clock.now().timestamp()),
+    );
     let mut names: HashMap<String, String> = PEOPLE
         .iter()
         .map(|(id, n)| (id.to_string(), n.to_string()))

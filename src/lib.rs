@@ -5,14 +5,10 @@
 //! by the outbox worker. The scheduler turns due times into commands on the same path.
 
 pub mod app;
-#[cfg(feature = "emulator")]
-pub mod bench;
 pub mod clock;
 pub mod deliver;
-#[cfg(feature = "emulator")]
+#[cfg(feature = "demo")]
 pub mod demo;
-#[cfg(feature = "emulator")]
-pub mod emulator;
 pub mod http;
 pub mod incident;
 pub mod integrations;

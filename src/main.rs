@@ -1,4 +1,5 @@
-//! The `warroom` binary: `serve` (default), `migrate`, `check-config`.
+//! The `warroom` binary: `serve` (default), `migrate`, `check-config`, and `demo` (cargo
+//! feature `demo`, on by default).
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -21,21 +22,8 @@ enum Command {
     /// Validate the environment and the policy file, then exit.
     CheckConfig,
     /// Run a complete incident against the built-in Slack emulator and print the channel.
-    #[cfg(feature = "emulator")]
+    #[cfg(feature = "demo")]
     Demo,
-    /// Measure against the targets: ack, declare, memory, startup, scheduler, faults (or all).
-    #[cfg(feature = "emulator")]
-    Bench {
-        /// Modes to run; all when none is given.
-        modes: Vec<String>,
-        /// Smaller runs (seconds, not minutes).
-        #[arg(long)]
-        quick: bool,
-    },
-    /// The bench's baseline: a bare axum hello-world on WARROOM_LISTEN.
-    #[cfg(feature = "emulator")]
-    #[command(hide = true)]
-    BenchHello,
 }
 
 fn init_logging() {
@@ -61,14 +49,7 @@ async fn main() -> ExitCode {
             migrate().await
         }
         Command::CheckConfig => check_config(),
-        #[cfg(feature = "emulator")]
-        Command::Bench { modes, quick } => {
-            let mut out = std::io::stdout();
-            warroom::bench::run(&mut out, &modes, quick).await
-        }
-        #[cfg(feature = "emulator")]
-        Command::BenchHello => warroom::bench::serve_hello().await,
-        #[cfg(feature = "emulator")]
+        #[cfg(feature = "demo")]
         Command::Demo => {
             let mut out = std::io::stdout();
             warroom::demo::run(&mut out).await

@@ -27,7 +27,7 @@ async fn settle(h: &Harness) {
     tokio::time::sleep(Duration::from_millis(150)).await;
 }
 
-fn reminders(h: &Harness, channel: &str) -> Vec<warroom::emulator::Message> {
+fn reminders(h: &Harness, channel: &str) -> Vec<Message> {
     h.messages_with(channel, ":alarm_clock:")
 }
 

@@ -5,7 +5,6 @@ mod support;
 
 use std::time::Duration;
 use support::*;
-use warroom::emulator::Faults;
 
 /// Exactly one of everything a declare produces, for the incident named `title`.
 fn assert_declared_once(h: &Harness, title_slug: &str) -> String {

@@ -1,4 +1,4 @@
-//! Fault runs at CI size (the full size is `warroom bench faults`): a flaky Slack, and a
+//! Fault runs at CI size (the full size is `warroom-bench faults`): a flaky Slack, and a
 //! server killed with SIGKILL mid-delivery — nothing lost, nothing doubled except in the
 //! documented answer-before-commit window.
 
@@ -12,7 +12,7 @@ both!(
     |b| async move {
         let db = fresh_database(b).await;
         let (wrong, _) =
-            warroom::bench::faults::flaky_slack(Some(db), 12, Duration::from_millis(150))
+            warroom_bench::faults::flaky_slack(Some(db), 12, Duration::from_millis(150))
                 .await
                 .unwrap();
         assert_eq!(
@@ -23,9 +23,9 @@ both!(
 );
 
 both!(sigkill_mid_delivery_loses_nothing, |b| async move {
-    warroom::bench::process::set_binary(env!("CARGO_BIN_EXE_warroom"));
+    warroom_bench::process::set_binary(env!("CARGO_BIN_EXE_warroom"));
     let db = fresh_database(b).await;
-    let run = warroom::bench::faults::sigkill(Some(db), 8, 3)
+    let run = warroom_bench::faults::sigkill(Some(db), 8, 3)
         .await
         .unwrap();
     assert_eq!(run.kills, 3);

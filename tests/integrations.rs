@@ -5,7 +5,6 @@ mod support;
 
 use std::time::Duration;
 use support::*;
-use warroom::emulator::hooks::HookSink;
 
 async fn with_integrations(b: Backend) -> (Harness, HookSink, HookSink) {
     let mut h = Harness::start(b).await;

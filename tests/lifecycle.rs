@@ -6,7 +6,6 @@ mod support;
 
 use std::time::Duration;
 use support::*;
-use warroom::emulator::Faults;
 
 fn today() -> String {
     chrono::Utc::now().format("%Y%m%d").to_string()

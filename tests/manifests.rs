@@ -203,8 +203,9 @@ fn method_literal_scanner_finds_exact_names_only() {
 #[test]
 fn every_called_method_has_its_scopes_and_every_listed_method_is_called() {
     let src = root().join("src");
-    // The emulator implements Slack's side of many methods; scopes.rs is the list itself.
-    let skip = [src.join("emulator"), src.join("slack").join("scopes.rs")];
+    // scopes.rs is the list itself (the emulator, which implements Slack's side of many
+    // methods, lives in its own crate outside src/).
+    let skip = [src.join("slack").join("scopes.rs")];
     let mut files = Vec::new();
     rust_files(&src, &skip, &mut files);
     assert!(files.len() > 10, "found only {files:?}");

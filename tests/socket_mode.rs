@@ -7,7 +7,6 @@ mod support;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use support::*;
-use warroom::emulator::{Button, Message};
 
 const APP_TOKEN: &str = "xapp-1-A123456-1700000000-socketmodetest";
 /// Generous, for loaded CI machines; the 3 s budget is asserted separately.
@@ -302,7 +301,7 @@ both!(stops_cleanly, |b| async move {
 both!(retries_with_backoff_until_slack_answers, |b| async move {
     let mut h = Harness::start(b).await;
     // Slack refuses the first two `apps.connections.open` calls.
-    h.slack.set_faults(warroom::emulator::Faults {
+    h.slack.set_faults(Faults {
         rate_limit_burst: 2,
         retry_after_secs: 1,
         ..Default::default()

@@ -5,14 +5,15 @@
 #![allow(dead_code)]
 
 #[allow(unused_imports)]
-pub use warroom::emulator::requests as slack_requests;
+pub use slack_emulator::requests as slack_requests;
+#[allow(unused_imports)]
+pub use slack_emulator::{hooks::HookSink, Button, Channel, FakeSlack, Faults, Message, View};
 
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use warroom::app::{start, Options, RunningApp};
 use warroom::clock::Clock;
-use warroom::emulator::{Button, FakeSlack, Message, View};
 use warroom::policy::Policy;
 use warroom::settings::Settings;
 
@@ -126,8 +127,8 @@ pub struct Harness {
 
 pub const API_TOKEN: &str = "test-api-token";
 
-pub use warroom::emulator::driver::Reply;
-use warroom::emulator::driver::SlackDriver;
+pub use slack_emulator::driver::Reply;
+use slack_emulator::driver::SlackDriver;
 
 impl Harness {
     pub async fn start(backend: Backend) -> Harness {
@@ -255,7 +256,13 @@ impl Harness {
 
     /// Slack's side of the conversation, pointed at the running app.
     pub fn driver(&self) -> SlackDriver {
-        SlackDriver::new(&self.app().url(), SECRET, self.clock.clone())
+        // Signed at the harness clock's now, which tests may shift.
+        let clock = self.clock.clone();
+        SlackDriver::new(
+            &self.app().url(),
+            SECRET,
+            slack_emulator::clock::Clock::from_fn(move || clock.now().timestamp()),
+        )
     }
 
     /// POSTs `body` to `path`, signed as Slack signs it at the harness clock's now.

@@ -5,8 +5,8 @@
 use super::populate::{self, ANNOUNCE, GENERAL, SECRET};
 use super::{percentile, Row};
 
-use crate::clock::Clock;
-use crate::emulator::driver::SlackDriver;
+use slack_emulator::driver::SlackDriver;
+use warroom::clock::Clock;
 
 use std::time::{Duration, Instant};
 
@@ -21,7 +21,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
         clock.clone(),
     )
     .await?;
-    let driver = SlackDriver::new(&app.url(), SECRET, clock);
+    let driver = SlackDriver::new(&app.url(), SECRET, slack_emulator::clock::Clock::system());
     let calls_before = slack.calls().len();
     let mut samples = Vec::with_capacity(n);
     for i in 0..n {

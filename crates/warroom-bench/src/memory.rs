@@ -27,10 +27,10 @@ pub async fn run_memory(quick: bool) -> anyhow::Result<Vec<Row>> {
         .wait_ready("/readyz", Duration::from_secs(10))
         .await?;
     // Exercise the paths that read every open incident: metrics and `list`.
-    let driver = crate::emulator::driver::SlackDriver::new(
+    let driver = slack_emulator::driver::SlackDriver::new(
         &server.url,
         populate::SECRET,
-        crate::clock::Clock::system(),
+        slack_emulator::clock::Clock::system(),
     );
     let client = reqwest::Client::new();
     for _ in 0..3 {

@@ -18,8 +18,6 @@ pub struct Channel {
     pub members: Vec<String>,
     /// Timestamps of the pinned messages, in pin order.
     pub pins: Vec<String>,
-    /// Bookmarks exactly as `bookmarks.add` answered them.
-    pub bookmarks: Vec<Value>,
 }
 
 /// A message in a channel: top-level (`thread_ts == None`) or a thread reply.

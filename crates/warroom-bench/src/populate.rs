@@ -1,12 +1,12 @@
 //! Fixtures shared by the benchmarks: the emulated workspace, throw-away databases, and
 //! many open incidents written straight through the store.
 
-use crate::clock::Clock;
-use crate::emulator::FakeSlack;
-use crate::incident::decide::{declare, Ctx, DeclareRequest};
-use crate::policy::Policy;
-use crate::store::Store;
+use slack_emulator::FakeSlack;
 use std::path::PathBuf;
+use warroom::clock::Clock;
+use warroom::incident::decide::{declare, Ctx, DeclareRequest};
+use warroom::policy::Policy;
+use warroom::store::Store;
 
 pub const SECRET: &str = "bench-signing-secret";
 pub const TOKEN: &str = "xoxb-bench";
@@ -51,7 +51,7 @@ pub async fn open_incidents(database_url: &str, n: usize) -> anyhow::Result<Stor
     let clock = Clock::system();
     for i in 0..n {
         let now = clock.now_ms();
-        let day = crate::clock::from_ms(now).format("%Y-%m-%d").to_string();
+        let day = warroom::clock::from_ms(now).format("%Y-%m-%d").to_string();
         let req = DeclareRequest {
             title: format!("Synthetic incident {i}"),
             severity: "P1".into(),
@@ -90,19 +90,19 @@ pub async fn start_app(
     slack: &FakeSlack,
     database_url: &str,
     clock: Clock,
-) -> anyhow::Result<crate::app::RunningApp> {
+) -> anyhow::Result<warroom::app::RunningApp> {
     let mut vars = super::process::env(&slack.api_url(), database_url);
     vars.push(("WARROOM_LISTEN", "127.0.0.1:0".into()));
-    let settings = crate::settings::Settings::from_lookup(
+    let settings = warroom::settings::Settings::from_lookup(
         |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()),
         true,
     )?;
-    crate::app::start(crate::app::Options {
+    warroom::app::start(warroom::app::Options {
         settings,
         policy: policy(),
         clock,
         scheduler: true,
-        lease: crate::app::DEFAULT_LEASE,
+        lease: warroom::app::DEFAULT_LEASE,
     })
     .await
 }

@@ -18,10 +18,11 @@ use rand::Rng;
 use serde_json::{json, Map, Value};
 
 use super::api::{ApiError, Args};
+use super::clock::unix_now;
 use super::model::Call;
 use super::socket::Hub;
 use super::state::{is_known_method, Workspace};
-use super::{unix_now, Faults};
+use super::Faults;
 
 /// Argument names whose values are JSON even when they arrive as a form field or in a query
 /// string (Slack's form encoding carries them as JSON text).

@@ -5,9 +5,9 @@
 use super::populate;
 use super::process;
 use super::{percentile, Row};
-use crate::clock::Clock;
 use std::collections::HashMap;
 use std::time::Duration;
+use warroom::clock::Clock;
 
 pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     let (n, spread) = if quick {
@@ -51,7 +51,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     );
 
     // Wait for every reminder to be decided.
-    let store = crate::store::Store::connect(&db).await?;
+    let store = warroom::store::Store::connect(&db).await?;
     let deadline = first_due + spread + 30_000;
     let mut decided = Vec::new();
     while clock.now_ms() < deadline {

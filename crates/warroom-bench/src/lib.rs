@@ -1,7 +1,7 @@
-//! `warroom bench`: the numbers behind the claims. Each mode prints rows of a table
-//! (`metric | value | target | met`). Servers under test run as child processes of this
-//! binary (`warroom serve`), so their CPU and memory are measured apart from the load
-//! generator and the Slack emulator, which run here.
+//! `warroom-bench`: the numbers behind the claims. Each mode prints rows of a table
+//! (`metric | value | target | met`). Servers under test run as child processes
+//! (`warroom serve`, the product binary), so their CPU and memory are measured apart from
+//! the load generator and the Slack emulator, which run in the bench process.
 
 mod ack;
 mod declare;
@@ -75,7 +75,7 @@ pub async fn run<W: Write>(out: &mut W, modes: &[String], quick: bool) -> anyhow
     }
     writeln!(
         out,
-        "warroom bench — {} — {} CPUs — {}{}\n",
+        "warroom-bench — {} — {} CPUs — {}{}\n",
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
         std::thread::available_parallelism()
             .map(|n| n.get())

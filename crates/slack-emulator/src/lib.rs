@@ -13,12 +13,14 @@
 //! Socket Mode side (`apps.connections.open` and the WebSocket Slack pushes envelopes on).
 
 mod api;
+pub mod clock;
 pub mod driver;
 pub mod hooks;
 mod model;
 pub mod requests;
 mod rules;
 mod server;
+pub mod signing;
 mod socket;
 mod state;
 #[cfg(test)]
@@ -30,6 +32,7 @@ use std::time::{Duration, Instant};
 
 pub use model::{Button, Call, Channel, Ephemeral, FileRef, Message, View};
 
+use clock::unix_now;
 use server::Shared;
 use state::Workspace;
 
@@ -246,9 +249,4 @@ impl std::fmt::Debug for FakeSlack {
             .field("api_url", &self.api_url())
             .finish_non_exhaustive()
     }
-}
-
-/// The current unix time in seconds: message timestamps and `created` fields follow it.
-fn unix_now() -> i64 {
-    chrono::Utc::now().timestamp()
 }

@@ -1,4 +1,4 @@
-//! Child `warroom serve` processes: started on a free port with a given environment,
+//! Child processes (`warroom serve`, the hello-world baseline): started on a free port with a given environment,
 //! polled until ready, measured (RSS, CPU), killed.
 
 use anyhow::{anyhow, Context};
@@ -12,10 +12,36 @@ pub struct Server {
 
 static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
 
-/// The `warroom` binary to start (tests point this at cargo's build of it); by default,
-/// the running executable.
+/// The `warroom` binary to start (tests point this at cargo's build of it). Otherwise
+/// `WARROOM_BIN`, else the `warroom` next to this executable (cargo builds both into the
+/// same `target/<profile>/`).
 pub fn set_binary(path: impl Into<std::path::PathBuf>) {
     let _ = BINARY.set(path.into());
+}
+
+fn warroom_binary() -> anyhow::Result<std::path::PathBuf> {
+    if let Some(path) = BINARY.get() {
+        return Ok(path.clone());
+    }
+    if let Some(path) = std::env::var_os("WARROOM_BIN") {
+        return Ok(path.into());
+    }
+    let me = std::env::current_exe().context("locating the bench binary")?;
+    let sibling = me.with_file_name(format!("warroom{}", std::env::consts::EXE_SUFFIX));
+    anyhow::ensure!(
+        sibling.exists(),
+        "no warroom binary at {} (build it: `cargo build --release --workspace`, or set WARROOM_BIN)",
+        sibling.display()
+    );
+    Ok(sibling)
+}
+
+/// Which program a child runs.
+pub enum Program {
+    /// `warroom {args}`: the server under test.
+    Warroom,
+    /// This bench binary (`--serve-hello`): the bare axum baseline.
+    Bench,
 }
 
 /// A port nobody listens on right now.
@@ -26,12 +52,21 @@ pub fn free_port() -> anyhow::Result<u16> {
 
 /// Starts `warroom {args}` with `env` on a fresh port (WARROOM_LISTEN is set here).
 pub fn spawn(args: &[&str], env: &[(&str, String)]) -> anyhow::Result<Server> {
+    spawn_program(Program::Warroom, args, env)
+}
+
+/// Starts `program {args}` with `env` on a fresh port (WARROOM_LISTEN is set here).
+pub fn spawn_program(
+    program: Program,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> anyhow::Result<Server> {
     let port = free_port()?;
-    let exe = match BINARY.get() {
-        Some(path) => path.clone(),
-        None => std::env::current_exe().context("locating the warroom binary")?,
+    let exe = match program {
+        Program::Warroom => warroom_binary()?,
+        Program::Bench => std::env::current_exe().context("locating the bench binary")?,
     };
-    let mut cmd = Command::new(exe);
+    let mut cmd = Command::new(&exe);
     cmd.args(args)
         .env_clear()
         .env("WARROOM_LISTEN", format!("127.0.0.1:{port}"))
@@ -41,7 +76,9 @@ pub fn spawn(args: &[&str], env: &[(&str, String)]) -> anyhow::Result<Server> {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let child = cmd.spawn().context("starting warroom serve")?;
+    let child = cmd
+        .spawn()
+        .with_context(|| format!("starting {}", exe.display()))?;
     Ok(Server {
         child,
         url: format!("http://127.0.0.1:{port}"),

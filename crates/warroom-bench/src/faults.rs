@@ -6,11 +6,11 @@
 use super::populate::{self, ANNOUNCE, GENERAL, SECRET};
 use super::process;
 use super::Row;
-use crate::clock::Clock;
-use crate::emulator::driver::SlackDriver;
-use crate::emulator::{FakeSlack, Faults};
 use rand::Rng;
+use slack_emulator::driver::SlackDriver;
+use slack_emulator::{FakeSlack, Faults};
 use std::time::{Duration, Instant};
+use warroom::clock::Clock;
 
 /// What the workspace holds for incident `i` (title "Fault run {i}").
 #[derive(Default, Debug)]
@@ -153,7 +153,7 @@ pub async fn flaky_slack(
         retry_after_secs: 1,
         latency,
     });
-    let driver = SlackDriver::new(&app.url(), SECRET, clock);
+    let driver = SlackDriver::new(&app.url(), SECRET, slack_emulator::clock::Clock::system());
     let started = Instant::now();
     declare_and_update(&slack, &driver, n, Duration::from_secs(600)).await?;
     let ok = until(Duration::from_secs(900), || complete(&slack, n)).await;
@@ -206,7 +206,7 @@ pub async fn sigkill(
     server
         .wait_ready("/readyz", Duration::from_secs(10))
         .await?;
-    let driver = SlackDriver::new(&server.url, SECRET, Clock::system());
+    let driver = SlackDriver::new(&server.url, SECRET, slack_emulator::clock::Clock::system());
     for i in 0..n {
         driver
             .command("U0ALICE", GENERAL, &format!("declare P1 Fault run {i}"))
@@ -223,7 +223,7 @@ pub async fn sigkill(
             .wait_ready("/readyz", Duration::from_secs(10))
             .await?;
     }
-    let driver = SlackDriver::new(&server.url, SECRET, Clock::system());
+    let driver = SlackDriver::new(&server.url, SECRET, slack_emulator::clock::Clock::system());
     // Updates go to channels that exist by now (or once they do).
     post_updates(&slack, &driver, n, Duration::from_secs(120)).await?;
     until(Duration::from_secs(120), || complete(&slack, n)).await;

@@ -34,10 +34,6 @@ pub(crate) const TEAM_URL: &str = "https://example.slack.com/";
 /// Every method the fake answers; anything else is `unknown_method`, as on Slack.
 pub(crate) const KNOWN_METHODS: &[&str] = &[
     "auth.test",
-    "bookmarks.add",
-    "bookmarks.list",
-    "chat.delete",
-    "chat.getPermalink",
     "chat.postEphemeral",
     "chat.postMessage",
     "chat.update",
@@ -47,19 +43,12 @@ pub(crate) const KNOWN_METHODS: &[&str] = &[
     "conversations.invite",
     "conversations.join",
     "conversations.list",
-    "conversations.members",
-    "conversations.replies",
     "conversations.setTopic",
     "files.completeUploadExternal",
     "files.getUploadURLExternal",
     "pins.add",
-    "pins.list",
-    "pins.remove",
     "users.info",
-    "users.list",
     "views.open",
-    "views.push",
-    "views.update",
 ];
 
 pub(crate) fn is_known_method(method: &str) -> bool {
@@ -88,8 +77,6 @@ struct ChannelRecord {
 struct ViewRecord {
     view: View,
     hash: String,
-    previous_view_id: Option<String>,
-    root_view_id: String,
 }
 
 /// A file announced by `files.getUploadURLExternal`; `content` arrives with the upload.
@@ -192,7 +179,6 @@ impl Workspace {
                 topic: String::new(),
                 members,
                 pins: Vec::new(),
-                bookmarks: Vec::new(),
             },
             created: now,
             topic_creator: String::new(),
@@ -308,26 +294,15 @@ impl Workspace {
             "conversations.invite" => self.conversations_invite(args),
             "conversations.join" => self.conversations_join(args),
             "conversations.info" => self.conversations_info(args),
-            "conversations.members" => self.conversations_members(args),
             "conversations.list" => Ok(self.conversations_list()),
             "conversations.history" => self.conversations_history(args),
-            "conversations.replies" => self.conversations_replies(args),
             "conversations.setTopic" => self.conversations_set_topic(args, now),
             "chat.postMessage" => self.chat_post_message(args, now),
             "chat.update" => self.chat_update(args, now),
-            "chat.delete" => self.chat_delete(args),
             "chat.postEphemeral" => self.chat_post_ephemeral(args, now),
-            "chat.getPermalink" => self.chat_get_permalink(args),
             "pins.add" => self.pins_add(args),
-            "pins.remove" => self.pins_remove(args),
-            "pins.list" => self.pins_list(args),
-            "views.open" => self.views_open(args, now, false),
-            "views.push" => self.views_open(args, now, true),
-            "views.update" => self.views_update(args, now),
+            "views.open" => self.views_open(args, now),
             "users.info" => self.users_info(args),
-            "users.list" => Ok(self.users_list()),
-            "bookmarks.add" => self.bookmarks_add(args, now),
-            "bookmarks.list" => self.bookmarks_list(args),
             "files.getUploadURLExternal" => self.files_get_upload_url(args, now),
             "files.completeUploadExternal" => self.files_complete_upload(args, now),
             _ => err("unknown_method"),
@@ -351,7 +326,6 @@ impl Workspace {
                 topic: String::new(),
                 members: vec![BOT_USER_ID.to_owned()],
                 pins: Vec::new(),
-                bookmarks: Vec::new(),
             },
             created: now,
             creator: BOT_USER_ID.to_owned(),
@@ -418,14 +392,6 @@ impl Workspace {
         Ok(fields([("channel", self.channel_json(idx))]))
     }
 
-    fn conversations_members(&self, args: &Args) -> ApiResult {
-        let idx = self.visible_channel_arg(args, "channel")?;
-        Ok(fields([
-            ("members", json!(self.channels[idx].channel.members)),
-            ("response_metadata", json!({"next_cursor": ""})),
-        ]))
-    }
-
     fn conversations_list(&self) -> Map<String, Value> {
         let channels: Vec<Value> = (0..self.channels.len())
             .filter(|&i| self.is_visible(i))
@@ -448,27 +414,6 @@ impl Workspace {
             .filter(|m| &m.channel == channel_id && m.thread_ts.is_none())
             .map(|m| self.message_json(m))
             .collect();
-        Ok(fields([
-            ("messages", Value::Array(messages)),
-            ("has_more", json!(false)),
-            ("response_metadata", json!({"next_cursor": ""})),
-        ]))
-    }
-
-    fn conversations_replies(&self, args: &Args) -> ApiResult {
-        let idx = self.visible_channel_arg(args, "channel")?;
-        let channel_id = &self.channels[idx].channel.id;
-        let ts = str_arg(args, "ts").unwrap_or_default();
-        let Some(parent) = self.top_level_index(channel_id, &ts) else {
-            return err("thread_not_found");
-        };
-        let mut messages = vec![self.message_json(&self.messages[parent])];
-        messages.extend(
-            self.messages
-                .iter()
-                .filter(|m| &m.channel == channel_id && m.thread_ts.as_deref() == Some(&ts))
-                .map(|m| self.message_json(m)),
-        );
         Ok(fields([
             ("messages", Value::Array(messages)),
             ("has_more", json!(false)),
@@ -598,21 +543,6 @@ impl Workspace {
         Ok(out)
     }
 
-    fn chat_delete(&mut self, args: &Args) -> ApiResult {
-        let idx = self.channel_arg(args, "channel")?;
-        let channel_id = self.channels[idx].channel.id.clone();
-        let ts = str_arg(args, "ts").unwrap_or_default();
-        let Some(m) = self.message_index(&channel_id, &ts) else {
-            return err("message_not_found");
-        };
-        if self.messages[m].user != BOT_USER_ID {
-            return err("cant_delete_message");
-        }
-        self.messages.remove(m);
-        self.channels[idx].channel.pins.retain(|p| p != &ts);
-        Ok(fields([("channel", json!(channel_id)), ("ts", json!(ts))]))
-    }
-
     fn chat_post_ephemeral(&mut self, args: &Args, now: i64) -> ApiResult {
         let idx = self.channel_arg(args, "channel")?;
         self.require_postable(idx)?;
@@ -631,23 +561,6 @@ impl Workspace {
             blocks,
         });
         Ok(fields([("message_ts", json!(self.next_ts(now)))]))
-    }
-
-    fn chat_get_permalink(&self, args: &Args) -> ApiResult {
-        let idx = self.channel_arg(args, "channel")?;
-        let channel_id = &self.channels[idx].channel.id;
-        let ts = str_arg(args, "message_ts").unwrap_or_default();
-        let Some(m) = self.message_index(channel_id, &ts) else {
-            return err("message_not_found");
-        };
-        let mut permalink = format!("{TEAM_URL}archives/{channel_id}/p{}", ts.replace('.', ""));
-        if let Some(parent) = &self.messages[m].thread_ts {
-            permalink.push_str(&format!("?thread_ts={parent}&cid={channel_id}"));
-        }
-        Ok(fields([
-            ("channel", json!(channel_id)),
-            ("permalink", json!(permalink)),
-        ]))
     }
 
     // ---------------------------------------------------------------- pins.*
@@ -674,42 +587,9 @@ impl Workspace {
         Ok(Map::new())
     }
 
-    fn pins_remove(&mut self, args: &Args) -> ApiResult {
-        let idx = self.channel_arg(args, "channel")?;
-        if !self.is_member(idx, BOT_USER_ID) {
-            return err("not_in_channel");
-        }
-        let Some(ts) = str_arg(args, "timestamp") else {
-            return err("no_item_specified");
-        };
-        let pins = &mut self.channels[idx].channel.pins;
-        let Some(pos) = pins.iter().position(|p| p == &ts) else {
-            return err("no_pin");
-        };
-        pins.remove(pos);
-        Ok(Map::new())
-    }
-
-    fn pins_list(&self, args: &Args) -> ApiResult {
-        let idx = self.visible_channel_arg(args, "channel")?;
-        let channel_id = &self.channels[idx].channel.id;
-        let items: Vec<Value> = self.channels[idx]
-            .channel
-            .pins
-            .iter()
-            .filter_map(|ts| self.message_index(channel_id, ts))
-            .map(|m| {
-                json!({"type": "message", "channel": channel_id, "created_by": BOT_USER_ID,
-                       "message": self.message_json(&self.messages[m])})
-            })
-            .collect();
-        Ok(fields([("items", Value::Array(items))]))
-    }
-
     // ---------------------------------------------------------------- views.*
 
-    /// `views.open`, and `views.push` (same arguments, stacked on the open modal).
-    fn views_open(&mut self, args: &Args, now: i64, push: bool) -> ApiResult {
+    fn views_open(&mut self, args: &Args, now: i64) -> ApiResult {
         let Some(trigger_id) = str_arg(args, "trigger_id") else {
             return Err(ApiError::with_detail(
                 "invalid_arguments",
@@ -725,20 +605,6 @@ impl Workspace {
         self.used_triggers.insert(trigger_id.clone());
         let id = self.fresh_id("V", 10);
         let hash = self.fresh_hash(now);
-        let previous_view_id = if push {
-            self.views.last().map(|v| v.view.id.clone())
-        } else {
-            None
-        };
-        let root_view_id = match (&previous_view_id, push) {
-            (Some(prev), true) => self
-                .views
-                .iter()
-                .find(|v| &v.view.id == prev)
-                .map(|v| v.root_view_id.clone())
-                .unwrap_or_else(|| id.clone()),
-            _ => id.clone(),
-        };
         self.views.push(ViewRecord {
             view: View {
                 id,
@@ -746,43 +612,9 @@ impl Workspace {
                 view,
             },
             hash,
-            previous_view_id,
-            root_view_id,
         });
         let rec = &self.views[self.views.len() - 1];
         Ok(fields([("view", view_json(rec))]))
-    }
-
-    fn views_update(&mut self, args: &Args, now: i64) -> ApiResult {
-        let view_id = str_arg(args, "view_id");
-        let external_id = str_arg(args, "external_id");
-        let idx = match (&view_id, &external_id) {
-            (Some(id), _) => self.views.iter().position(|v| &v.view.id == id),
-            (None, Some(ext)) => self
-                .views
-                .iter()
-                .position(|v| v.view.view.get("external_id").and_then(Value::as_str) == Some(ext)),
-            (None, None) => {
-                return Err(ApiError::with_detail(
-                    "invalid_arguments",
-                    "[ERROR] either view_id or external_id is required",
-                ))
-            }
-        };
-        let Some(idx) = idx else {
-            return err("not_found");
-        };
-        if let Some(hash) = str_arg(args, "hash") {
-            if hash != self.views[idx].hash {
-                return err("hash_conflict");
-            }
-        }
-        let view = validate_view(json_arg(args, "view"))?;
-        let hash = self.fresh_hash(now);
-        let rec = &mut self.views[idx];
-        rec.view.view = view;
-        rec.hash = hash;
-        Ok(fields([("view", view_json(&self.views[idx]))]))
     }
 
     // ---------------------------------------------------------------- users.*
@@ -795,66 +627,6 @@ impl Workspace {
             .find(|u| u.id == id)
             .ok_or(ApiError::from("user_not_found"))?;
         Ok(fields([("user", user_json(user))]))
-    }
-
-    fn users_list(&self) -> Map<String, Value> {
-        fields([
-            (
-                "members",
-                Value::Array(self.users.iter().map(user_json).collect()),
-            ),
-            ("response_metadata", json!({"next_cursor": ""})),
-        ])
-    }
-
-    // ---------------------------------------------------------------- bookmarks.*
-
-    fn bookmarks_add(&mut self, args: &Args, now: i64) -> ApiResult {
-        let idx = self.channel_arg(args, "channel_id")?;
-        let Some(title) = str_arg(args, "title") else {
-            return Err(ApiError::with_detail(
-                "invalid_arguments",
-                "[ERROR] missing required field: title",
-            ));
-        };
-        let kind = str_arg(args, "type").unwrap_or_default();
-        if kind != "link" {
-            return err("invalid_bookmark_type");
-        }
-        let Some(link) = str_arg(args, "link") else {
-            return Err(ApiError::with_detail(
-                "invalid_arguments",
-                "[ERROR] missing required field: link",
-            ));
-        };
-        let id = self.fresh_id("Bk", 10);
-        let bookmark = json!({
-            "id": id,
-            "channel_id": self.channels[idx].channel.id,
-            "title": title,
-            "link": link,
-            "emoji": str_arg(args, "emoji"),
-            "icon_url": null,
-            "type": "link",
-            "entity_id": null,
-            "date_created": now,
-            "date_updated": 0,
-            "rank": "U",
-            "last_updated_by_user_id": BOT_USER_ID,
-            "last_updated_by_team_id": TEAM_ID,
-            "shortcut_id": null,
-            "app_id": null,
-        });
-        self.channels[idx].channel.bookmarks.push(bookmark.clone());
-        Ok(fields([("bookmark", bookmark)]))
-    }
-
-    fn bookmarks_list(&self, args: &Args) -> ApiResult {
-        let idx = self.visible_channel_arg(args, "channel_id")?;
-        Ok(fields([(
-            "bookmarks",
-            json!(self.channels[idx].channel.bookmarks),
-        )]))
     }
 
     // ---------------------------------------------------------------- files.*
@@ -1217,8 +989,9 @@ fn view_json(rec: &ViewRecord) -> Value {
     out.insert("team_id".into(), json!(TEAM_ID));
     out.insert("state".into(), json!({"values": {}}));
     out.insert("hash".into(), json!(rec.hash));
-    out.insert("previous_view_id".into(), json!(rec.previous_view_id));
-    out.insert("root_view_id".into(), json!(rec.root_view_id));
+    // Only views.open is modelled: every view is the root of its own stack.
+    out.insert("previous_view_id".into(), Value::Null);
+    out.insert("root_view_id".into(), json!(rec.view.id));
     out.insert("app_id".into(), json!(APP_ID));
     out.insert("app_installed_team_id".into(), json!(TEAM_ID));
     out.insert("bot_id".into(), json!(BOT_ID));
@@ -1418,13 +1191,6 @@ mod tests {
         assert_eq!(out["channel"]["name"], "general");
         assert_eq!(out["channel"]["num_members"], 3);
         assert_eq!(out["channel"]["topic"]["value"], "");
-        let out = call(
-            &mut ws,
-            "conversations.members",
-            json!({"channel": "C0GENERAL"}),
-        )
-        .unwrap();
-        assert_eq!(out["members"], json!(["U1", "U2", "U0BOT"]));
         assert_eq!(
             code_of(&mut ws, "conversations.info", json!({"channel": "C404"})),
             "channel_not_found"
@@ -1554,13 +1320,6 @@ mod tests {
         let history = call(&mut ws, "conversations.history", json!({"channel": id})).unwrap();
         assert_eq!(history["messages"].as_array().unwrap().len(), 1);
         assert_eq!(history["messages"][0]["reply_count"], 1);
-        let replies = call(
-            &mut ws,
-            "conversations.replies",
-            json!({"channel": id, "ts": ts}),
-        )
-        .unwrap();
-        assert_eq!(replies["messages"].as_array().unwrap().len(), 2);
     }
 
     #[test]
@@ -1631,7 +1390,6 @@ mod tests {
                 topic: String::new(),
                 members: vec!["U1".into()],
                 pins: Vec::new(),
-                bookmarks: Vec::new(),
             },
             created: NOW,
             creator: "U1".into(),
@@ -1670,14 +1428,6 @@ mod tests {
             ),
             "cant_update_message"
         );
-        assert_eq!(
-            code_of(
-                &mut ws,
-                "chat.delete",
-                json!({"channel": "C0GENERAL", "ts": ts})
-            ),
-            "cant_delete_message"
-        );
         let mine = post(&mut ws, json!({"channel": "C0GENERAL", "text": "x"}));
         assert_eq!(
             code_of(
@@ -1687,15 +1437,6 @@ mod tests {
             ),
             "no_text"
         );
-        assert_eq!(
-            code_of(
-                &mut ws,
-                "chat.delete",
-                json!({"channel": "C0GENERAL", "ts": mine})
-            ),
-            "ok"
-        );
-        assert_eq!(ws.messages("C0GENERAL").len(), 1);
     }
 
     #[test]
@@ -1740,33 +1481,6 @@ mod tests {
         assert_eq!(eph[0].user, "U1");
         assert_eq!(eph[0].text, "only you");
         assert!(ws.messages("C0GENERAL").is_empty());
-    }
-
-    #[test]
-    fn permalink_drops_the_dot() {
-        let mut ws = ws();
-        let ts = post(&mut ws, json!({"channel": "C0GENERAL", "text": "x"}));
-        let out = call(
-            &mut ws,
-            "chat.getPermalink",
-            json!({"channel": "C0GENERAL", "message_ts": ts}),
-        )
-        .unwrap();
-        assert_eq!(
-            out["permalink"],
-            format!(
-                "https://example.slack.com/archives/C0GENERAL/p{}",
-                ts.replace('.', "")
-            )
-        );
-        assert_eq!(
-            code_of(
-                &mut ws,
-                "chat.getPermalink",
-                json!({"channel": "C0GENERAL", "message_ts": "9.9"})
-            ),
-            "message_not_found"
-        );
     }
 
     fn modal(title: &str) -> Value {
@@ -1847,62 +1561,6 @@ mod tests {
     }
 
     #[test]
-    fn views_update_and_push() {
-        let mut ws = ws();
-        let out = call(
-            &mut ws,
-            "views.open",
-            json!({"trigger_id": "T1", "view": modal("one")}),
-        )
-        .unwrap();
-        let id = out["view"]["id"].as_str().unwrap().to_owned();
-        let hash = out["view"]["hash"].as_str().unwrap().to_owned();
-        let out = call(
-            &mut ws,
-            "views.update",
-            json!({"view_id": id, "hash": hash, "view": modal("two")}),
-        )
-        .unwrap();
-        assert_eq!(out["view"]["title"]["text"], "two");
-        assert_eq!(
-            code_of(
-                &mut ws,
-                "views.update",
-                json!({"view_id": id, "hash": hash, "view": modal("3")})
-            ),
-            "hash_conflict"
-        );
-        assert_eq!(
-            code_of(
-                &mut ws,
-                "views.update",
-                json!({"view_id": "VNOPE", "view": modal("3")})
-            ),
-            "not_found"
-        );
-        let mut ext = modal("ext");
-        ext["external_id"] = json!("inc-1");
-        call(
-            &mut ws,
-            "views.push",
-            json!({"trigger_id": "T2", "view": ext}),
-        )
-        .unwrap();
-        let out = call(
-            &mut ws,
-            "views.update",
-            json!({"external_id": "inc-1", "view": modal("ext2")}),
-        )
-        .unwrap();
-        assert_eq!(out["view"]["previous_view_id"], id.as_str());
-        assert_eq!(out["view"]["root_view_id"], id.as_str());
-        let views = ws.views();
-        assert_eq!(views.len(), 2);
-        assert_eq!(views[0].view["title"]["text"], "two");
-        assert_eq!(views[1].view["title"]["text"], "ext2");
-    }
-
-    #[test]
     fn users_info() {
         let mut ws = ws();
         let out = call(&mut ws, "users.info", json!({"user": "U1"})).unwrap();
@@ -1915,39 +1573,6 @@ mod tests {
         let bot = call(&mut ws, "users.info", json!({"user": "U0BOT"})).unwrap();
         assert_eq!(bot["user"]["name"], "warroom");
         assert_eq!(bot["user"]["is_bot"], true);
-    }
-
-    #[test]
-    fn bookmarks_are_stored_on_the_channel() {
-        let mut ws = ws();
-        let id = create(&mut ws, "inc");
-        let out = call(
-            &mut ws,
-            "bookmarks.add",
-            json!({"channel_id": id, "title": "Runbook", "type": "link", "link": "https://r"}),
-        )
-        .unwrap();
-        assert_eq!(out["bookmark"]["title"], "Runbook");
-        assert_eq!(
-            ws.channel(&id).unwrap().bookmarks,
-            vec![out["bookmark"].clone()]
-        );
-        assert_eq!(
-            code_of(
-                &mut ws,
-                "bookmarks.add",
-                json!({"channel_id": id, "title": "x", "type": "file", "link": "l"})
-            ),
-            "invalid_bookmark_type"
-        );
-        assert_eq!(
-            code_of(
-                &mut ws,
-                "bookmarks.add",
-                json!({"channel_id": "C404", "title": "x", "type": "link", "link": "l"})
-            ),
-            "channel_not_found"
-        );
     }
 
     #[test]

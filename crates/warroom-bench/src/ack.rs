@@ -4,10 +4,10 @@
 use super::populate::{self, SECRET};
 use super::process;
 use super::{percentile, Row};
-use crate::clock::Clock;
-use crate::emulator::requests::slash_command_form;
+use slack_emulator::requests::slash_command_form;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use warroom::clock::Clock;
 
 const CONNECTIONS: usize = 32;
 
@@ -41,7 +41,7 @@ async fn load(url: String, signed: bool, duration: Duration) -> anyhow::Result<L
                     .post(url.as_str())
                     .header("content-type", "application/x-www-form-urlencoded");
                 if signed {
-                    let sig = crate::slack::verify::sign(SECRET, &ts, body.as_bytes());
+                    let sig = slack_emulator::signing::sign(SECRET, &ts, body.as_bytes());
                     req = req
                         .header("x-slack-request-timestamp", ts)
                         .header("x-slack-signature", sig);
@@ -91,7 +91,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     warroom
         .wait_ready("/readyz", Duration::from_secs(10))
         .await?;
-    let mut hello = process::spawn(&["bench-hello"], &[])?;
+    let mut hello = process::spawn_program(process::Program::Bench, &["--serve-hello"], &[])?;
     hello.wait_ready("/", Duration::from_secs(10)).await?;
     // Warm both up, then measure one after the other on the same machine.
     load(
@@ -153,7 +153,7 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
     ])
 }
 
-/// `warroom bench-hello`: the baseline, a bare axum hello-world.
+/// `warroom-bench --serve-hello`: the baseline, a bare axum hello-world.
 pub async fn serve_hello() -> anyhow::Result<()> {
     let listen = std::env::var("WARROOM_LISTEN").unwrap_or_else(|_| "127.0.0.1:3001".into());
     let listener = tokio::net::TcpListener::bind(&listen).await?;

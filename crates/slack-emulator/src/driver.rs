@@ -1,10 +1,11 @@
 //! Plays Slack's side towards a running warroom: signs and sends slash commands,
 //! button clicks, user picks and modal submissions exactly as Slack does. The tests,
-//! `warroom demo` and `warroom bench` all drive the app through this.
+//! `warroom demo` and `warroom-bench` all drive the app through this.
 
+use super::clock::Clock;
 use super::requests;
+use super::signing::sign;
 use super::{Button, Message, View};
-use crate::clock::Clock;
 use serde_json::{json, Value};
 
 /// An HTTP answer from warroom.
@@ -51,8 +52,8 @@ impl SlackDriver {
         content_type: &str,
         body: String,
     ) -> reqwest::Result<Reply> {
-        let ts = self.clock.now().timestamp().to_string();
-        let signature = crate::slack::verify::sign(&self.secret, &ts, body.as_bytes());
+        let ts = self.clock.now().to_string();
+        let signature = sign(&self.secret, &ts, body.as_bytes());
         let res = self
             .http
             .post(format!("{}{path}", self.base_url))
@@ -95,7 +96,8 @@ impl SlackDriver {
             .await
     }
 
-    /// `user` picks `chosen` in the users_select of block `block_id` on `message`.
+    /// `user` picks `chosen` in the users_select of block `block_id` on `message` (the
+    /// action carries that element's `action_id`, as Slack's does).
     pub async fn select_user(
         &self,
         user: &str,
@@ -103,7 +105,8 @@ impl SlackDriver {
         block_id: &str,
         chosen: &str,
     ) -> reqwest::Result<Reply> {
-        let action = json!({"type": "users_select", "action_id": crate::slack::ids::ASSIGN_ROLE,
+        let action_id = users_select_action_id(message, block_id);
+        let action = json!({"type": "users_select", "action_id": action_id,
             "block_id": block_id, "selected_user": chosen, "action_ts": "1700000050.123456"});
         self.interact(requests::block_actions(user, message, action))
             .await
@@ -122,3 +125,22 @@ impl SlackDriver {
 }
 
 const FORM: &str = "application/x-www-form-urlencoded";
+
+/// The `action_id` of the `users_select` in block `block_id` of `message` (empty if none).
+fn users_select_action_id(message: &Message, block_id: &str) -> String {
+    let blocks = message.blocks.as_array().cloned().unwrap_or_default();
+    let block = blocks.iter().find(|b| b["block_id"] == block_id);
+    let elements = block
+        .map(|b| {
+            let mut all = b["elements"].as_array().cloned().unwrap_or_default();
+            all.push(b["accessory"].clone());
+            all
+        })
+        .unwrap_or_default();
+    elements
+        .iter()
+        .find(|e| e["type"] == "users_select")
+        .and_then(|e| e["action_id"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
