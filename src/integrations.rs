@@ -150,7 +150,13 @@ pub async fn post_json(
 ) -> Result<(), CallError> {
     let bytes = serde_json::to_vec(body).map_err(|e| CallError::Transport(e.to_string()))?;
     let answer = http
-        .post(url, "application/json", bytes, headers, Duration::from_secs(10))
+        .post(
+            url,
+            "application/json",
+            bytes,
+            headers,
+            Duration::from_secs(10),
+        )
         .await
         .map_err(|e| match e {
             SendError::Timeout => CallError::Timeout,

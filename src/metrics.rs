@@ -32,13 +32,31 @@ const DELIVERIES: &str = "warroom_deliveries_total";
 const COUNTERS: [(&str, &str); 12] = [
     (HTTP_REQUESTS, "HTTP requests by route and status"),
     ("warroom_commands_total", "Slash commands by subcommand"),
-    ("warroom_interactions_total", "Button clicks, modal submissions and message shortcuts"),
-    ("warroom_events_total", "Events API deliveries, first or duplicate"),
-    ("warroom_slack_rejected_total", "Requests refused before parsing, by reason"),
-    ("warroom_socket_connections_total", "Socket Mode connection attempts"),
-    ("warroom_socket_envelopes_total", "Socket Mode envelopes by type and result"),
+    (
+        "warroom_interactions_total",
+        "Button clicks, modal submissions and message shortcuts",
+    ),
+    (
+        "warroom_events_total",
+        "Events API deliveries, first or duplicate",
+    ),
+    (
+        "warroom_slack_rejected_total",
+        "Requests refused before parsing, by reason",
+    ),
+    (
+        "warroom_socket_connections_total",
+        "Socket Mode connection attempts",
+    ),
+    (
+        "warroom_socket_envelopes_total",
+        "Socket Mode envelopes by type and result",
+    ),
     ("warroom_incidents_declared_total", "Incidents declared"),
-    ("warroom_notices_total", "Messages warroom sent on its own (reminders, nags, escalations)"),
+    (
+        "warroom_notices_total",
+        "Messages warroom sent on its own (reminders, nags, escalations)",
+    ),
     ("warroom_views_opened_total", "Modals opened"),
     ("warroom_scheduler_ticks_total", "Scheduled jobs run"),
     (DELIVERIES, "Outbox deliveries by effect kind and result"),
@@ -320,7 +338,10 @@ mod tests {
     #[test]
     fn unknown_names_and_odd_labels() {
         let m = Metrics::default();
-        m.inc("warroom_new_things_total", "why=\"a \\\"quoted\\\" word\", n=\"1\"");
+        m.inc(
+            "warroom_new_things_total",
+            "why=\"a \\\"quoted\\\" word\", n=\"1\"",
+        );
         m.inc("warroom_new_things_total", "broken");
         let text = m.render(&[]);
         assert!(

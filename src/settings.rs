@@ -58,7 +58,12 @@ pub enum SettingsError {
 pub struct EnvArgs {
     /// App signing secret; a comma-separated list is accepted (secret rotation).
     /// Required for `serve` and `check-config`.
-    #[arg(long, env = "SLACK_SIGNING_SECRET", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "SLACK_SIGNING_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
     pub slack_signing_secret: Option<String>,
     /// Bot token (`xoxb-…`). Required for `serve` and `check-config`.
     #[arg(long, env = "SLACK_BOT_TOKEN", hide_env_values = true, global = true)]
@@ -82,19 +87,34 @@ pub struct EnvArgs {
     #[arg(long = "config", env = "WARROOM_CONFIG", global = true)]
     pub warroom_config: Option<String>,
     /// Bearer token for `/api/*`; `/api/*` answers 404 when unset.
-    #[arg(long = "api-token", env = "WARROOM_API_TOKEN", hide_env_values = true, global = true)]
+    #[arg(
+        long = "api-token",
+        env = "WARROOM_API_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
     pub warroom_api_token: Option<String>,
     /// App-level token (`xapp-…`); when set, Slack traffic also arrives over Socket Mode.
     #[arg(long, env = "SLACK_APP_TOKEN", hide_env_values = true, global = true)]
     pub slack_app_token: Option<String>,
     /// PagerDuty Events API v2 routing key: pages for severities with `page = true`.
-    #[arg(long, env = "PAGERDUTY_ROUTING_KEY", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "PAGERDUTY_ROUTING_KEY",
+        hide_env_values = true,
+        global = true
+    )]
     pub pagerduty_routing_key: Option<String>,
     /// PagerDuty Events API v2 endpoint.
     #[arg(long, env = "PAGERDUTY_EVENTS_URL", default_value = DEFAULT_PAGERDUTY_URL, global = true)]
     pub pagerduty_events_url: String,
     /// Outbound JSON webhook on incident changes.
-    #[arg(long = "webhook-url", env = "WARROOM_WEBHOOK_URL", global = true)]
+    #[arg(
+        long = "webhook-url",
+        env = "WARROOM_WEBHOOK_URL",
+        hide_env_values = true,
+        global = true
+    )]
     pub warroom_webhook_url: Option<String>,
     /// HMAC-SHA256 secret signing the webhook (`x-warroom-signature`).
     #[arg(
@@ -316,7 +336,10 @@ mod tests {
         }
         let help = EnvOnly::command().render_long_help().to_string();
         for var in &asked {
-            assert!(help.contains(&format!("[env: {var}")), "{var} not in\n{help}");
+            assert!(
+                help.contains(&format!("[env: {var}")),
+                "{var} not in\n{help}"
+            );
         }
     }
 

@@ -190,7 +190,11 @@ fn help_lists_every_environment_variable() {
         "WARROOM_WEBHOOK_SECRET",
         "RUST_LOG",
     ];
-    for args in [&["--help"][..], &["serve", "--help"], &["check-config", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["check-config", "--help"],
+    ] {
         let out = warroom()
             .args(args)
             .env("SLACK_SIGNING_SECRET", "topsecret")

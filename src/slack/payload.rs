@@ -520,7 +520,8 @@ mod tests {
           "channel":{"id":"C1","name":"x"},"trigger_id":"t","message":null,
           "actions":[{"type":"static_select","action_id":"a","block_id":"b",
             "selected_option":{"text":{"type":"plain_text","text":"P1"},"value":"P1"},"action_ts":"1"}]}"#;
-        let Interaction::BlockActions { user, actions, .. } = parse_interaction(&form(click)).unwrap()
+        let Interaction::BlockActions { user, actions, .. } =
+            parse_interaction(&form(click)).unwrap()
         else {
             panic!()
         };
@@ -545,8 +546,10 @@ mod tests {
             EventBody::Other("app_rate_limited".into())
         );
         assert_eq!(
-            parse_interaction(&form(r#"{"type":"view_closed","enterprise":null,"view":{}}"#))
-                .unwrap(),
+            parse_interaction(&form(
+                r#"{"type":"view_closed","enterprise":null,"view":{}}"#
+            ))
+            .unwrap(),
             Interaction::Other("view_closed".into())
         );
     }
@@ -565,11 +568,15 @@ mod tests {
             "interaction payload without user.id"
         );
         assert_eq!(
-            err(&form(r#"{"type":"view_submission","user":{"id":"U1"},"view":{"id":"V"}}"#)),
+            err(&form(
+                r#"{"type":"view_submission","user":{"id":"U1"},"view":{"id":"V"}}"#
+            )),
             "interaction payload without view.callback_id"
         );
-        assert!(err(&form(r#"{"type":"block_actions","user":{"id":7},"actions":[]}"#))
-            .contains("invalid type"));
+        assert!(err(&form(
+            r#"{"type":"block_actions","user":{"id":7},"actions":[]}"#
+        ))
+        .contains("invalid type"));
         assert!(parse_interaction(&form(r#"[1,2]"#)).is_err());
         assert!(parse_interaction(&form(r#"{"no":"type"}"#)).is_err());
         assert!(parse_slash_command(b"text=hi").is_err());
