@@ -105,7 +105,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         wake: service.outbox_wake.clone(),
         lease: opts.lease,
         integrations: service.integrations.clone(),
-        http: reqwest::Client::new(),
+        http: crate::outbound::HttpClient::new().context("building the HTTP client")?,
         open: service.open.clone(),
     };
     let mut workers = vec![tokio::spawn(outbox.run(OUTBOX_WORKERS, stop_rx.clone()))];

@@ -33,7 +33,7 @@ pub struct Deliverer<'a> {
     pub api: &'a dyn SlackApi,
     pub policy: &'a Policy,
     pub integrations: &'a Integrations,
-    pub http: &'a reqwest::Client,
+    pub http: &'a crate::outbound::HttpClient,
     pub clock: &'a crate::clock::Clock,
 }
 

@@ -5,6 +5,7 @@
 
 use crate::clock::Clock;
 use crate::incident::model::Incident;
+use crate::outbound::{HttpClient, SendError};
 use crate::policy::Policy;
 use crate::slack::client::CallError;
 use hmac::{Hmac, Mac};
@@ -136,35 +137,34 @@ pub fn webhook_body(event: &str, detail: &Value, inc: &Incident, clock: &Clock) 
 
 /// POSTs JSON; classifies the answer like a Slack call for the outbox's retry policy.
 pub async fn post_json(
-    http: &reqwest::Client,
+    http: &HttpClient,
     url: &str,
     body: &Value,
     headers: &[(&str, String)],
 ) -> Result<(), CallError> {
     let bytes = serde_json::to_vec(body).map_err(|e| CallError::Transport(e.to_string()))?;
-    let mut req = http
-        .post(url)
-        .header("content-type", "application/json")
-        .timeout(Duration::from_secs(10))
-        .body(bytes);
-    for (k, v) in headers {
-        req = req.header(*k, v);
-    }
-    let res = req.send().await.map_err(|e| {
-        if e.is_timeout() {
-            CallError::Timeout
-        } else {
-            CallError::Transport(e.to_string())
-        }
-    })?;
-    let status = res.status().as_u16();
+    let answer = http
+        .post(
+            url,
+            "application/json",
+            bytes,
+            headers,
+            Duration::from_secs(10),
+        )
+        .await
+        .map_err(|e| match e {
+            SendError::Timeout => CallError::Timeout,
+            SendError::Transport(e) => CallError::Transport(e),
+        })?;
+    let status = answer.status.as_u16();
     match status {
         200..=299 => Ok(()),
         429 => Err(CallError::RateLimited(
-            res.headers()
+            answer
+                .headers
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse().ok())
+                .and_then(|v| v.trim().parse().ok())
                 .map(Duration::from_secs),
         )),
         _ => Err(CallError::Http(status)),

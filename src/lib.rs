@@ -14,6 +14,7 @@ pub mod incident;
 pub mod integrations;
 pub mod metrics;
 pub mod open_cache;
+pub mod outbound;
 pub mod outbox;
 pub mod policy;
 pub mod render;

@@ -1,16 +1,22 @@
 //! The `warroom` binary: `serve` (default), `migrate`, `check-config`, and `demo` (cargo
-//! feature `demo`, on by default).
+//! feature `demo`, on by default). Configuration comes from flags or the environment;
+//! `warroom --help` lists every variable.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use warroom::settings::Settings;
+use warroom::settings::{EnvArgs, Settings};
 
 #[derive(Parser)]
 #[command(name = "warroom", version, about = "Runs incidents in Slack")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    env: EnvArgs,
+    /// Log filter (`tracing` directives, e.g. `warroom=debug,info`).
+    #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true)]
+    log_filter: String,
 }
 
 #[derive(Subcommand)]
@@ -26,8 +32,8 @@ enum Command {
     Demo,
 }
 
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+fn init_logging(directives: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(directives)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -39,16 +45,17 @@ fn init_logging() {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    let env = cli.env;
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            init_logging();
-            serve().await
+            init_logging(&cli.log_filter);
+            serve(&env).await
         }
         Command::Migrate => {
-            init_logging();
-            migrate().await
+            init_logging(&cli.log_filter);
+            migrate(&env).await
         }
-        Command::CheckConfig => check_config(),
+        Command::CheckConfig => check_config(&env),
         #[cfg(feature = "demo")]
         Command::Demo => {
             let mut out = std::io::stdout();
@@ -64,8 +71,8 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve() -> anyhow::Result<()> {
-    let settings = Settings::from_env(true)?;
+async fn serve(env: &EnvArgs) -> anyhow::Result<()> {
+    let settings = Settings::from_args(env, true)?;
     let policy = settings.load_policy()?;
     // Handle SIGTERM from before the listener opens: a stop that arrives during start-up
     // must still be graceful.
@@ -101,8 +108,8 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
-async fn migrate() -> anyhow::Result<()> {
-    let settings = Settings::from_env(false)?;
+async fn migrate(env: &EnvArgs) -> anyhow::Result<()> {
+    let settings = Settings::from_args(env, false)?;
     let store = warroom::store::Store::connect(&settings.database_url).await?;
     store.migrate().await.context("migrating")?;
     println!(
@@ -112,8 +119,8 @@ async fn migrate() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn check_config() -> anyhow::Result<()> {
-    let settings = Settings::from_env(true)?;
+fn check_config(env: &EnvArgs) -> anyhow::Result<()> {
+    let settings = Settings::from_args(env, true)?;
     let policy = settings.load_policy()?;
     println!(
         "config ok: {} severities ({}), {} roles, announce channel {}",

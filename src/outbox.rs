@@ -40,7 +40,7 @@ pub struct Outbox {
     pub lease: Duration,
     /// PagerDuty and webhook configuration, and the HTTP client that reaches them.
     pub integrations: Arc<crate::integrations::Integrations>,
-    pub http: reqwest::Client,
+    pub http: crate::outbound::HttpClient,
     /// The open-incident snapshot: a new channel changes what `list` shows.
     pub open: Arc<crate::open_cache::OpenIncidents>,
 }

@@ -1,6 +1,8 @@
-//! Process configuration from the environment (SPEC §1), validated once at start.
-//! Secrets are kept out of `Debug` output.
+//! Process configuration, read by clap from flags and the environment (each variable is
+//! also a `--flag`, and `--help` lists them all), validated once at start.
+//! Secrets are kept out of `Debug` output and out of `--help`.
 
+use clap::{Args, CommandFactory, FromArgMatches, Parser};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -53,23 +55,165 @@ pub enum SettingsError {
     Invalid { name: &'static str, reason: String },
 }
 
-impl Settings {
-    /// Reads the process environment. `require_slack` is false for commands that don't
-    /// talk to Slack (`migrate`, `check-config`).
-    pub fn from_env(require_slack: bool) -> Result<Settings, SettingsError> {
-        Settings::from_lookup(|k| std::env::var(k).ok(), require_slack)
+/// The environment as clap reads it. Values are kept as given; [`Settings::from_args`]
+/// trims them, treats blank as unset and validates.
+#[derive(Clone, Args)]
+pub struct EnvArgs {
+    /// App signing secret; a comma-separated list is accepted (secret rotation).
+    /// Required for `serve` and `check-config`.
+    #[arg(
+        long,
+        env = "SLACK_SIGNING_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub slack_signing_secret: Option<String>,
+    /// Bot token (`xoxb-…`). Required for `serve` and `check-config`.
+    #[arg(long, env = "SLACK_BOT_TOKEN", hide_env_values = true, global = true)]
+    pub slack_bot_token: Option<String>,
+    /// Base URL of the Slack Web API; calls go to `{url}/{method}`, plain http:// works.
+    #[arg(long, env = "SLACK_API_URL", default_value = DEFAULT_SLACK_API_URL, global = true)]
+    pub slack_api_url: String,
+    /// `sqlite://…` (embedded) or `postgres://…`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = DEFAULT_DATABASE_URL,
+        hide_env_values = true,
+        global = true
+    )]
+    pub database_url: String,
+    /// Listen address.
+    #[arg(long = "listen", env = "WARROOM_LISTEN", default_value = DEFAULT_LISTEN, global = true)]
+    pub warroom_listen: String,
+    /// Path of the TOML policy file; built-in defaults when unset.
+    #[arg(long = "config", env = "WARROOM_CONFIG", global = true)]
+    pub warroom_config: Option<String>,
+    /// Bearer token for `/api/*`; `/api/*` answers 404 when unset.
+    #[arg(
+        long = "api-token",
+        env = "WARROOM_API_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub warroom_api_token: Option<String>,
+    /// App-level token (`xapp-…`); when set, Slack traffic also arrives over Socket Mode.
+    #[arg(long, env = "SLACK_APP_TOKEN", hide_env_values = true, global = true)]
+    pub slack_app_token: Option<String>,
+    /// PagerDuty Events API v2 routing key: pages for severities with `page = true`.
+    #[arg(
+        long,
+        env = "PAGERDUTY_ROUTING_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub pagerduty_routing_key: Option<String>,
+    /// PagerDuty Events API v2 endpoint.
+    #[arg(long, env = "PAGERDUTY_EVENTS_URL", default_value = DEFAULT_PAGERDUTY_URL, global = true)]
+    pub pagerduty_events_url: String,
+    /// Outbound JSON webhook on incident changes.
+    #[arg(
+        long = "webhook-url",
+        env = "WARROOM_WEBHOOK_URL",
+        hide_env_values = true,
+        global = true
+    )]
+    pub warroom_webhook_url: Option<String>,
+    /// HMAC-SHA256 secret signing the webhook (`x-warroom-signature`).
+    #[arg(
+        long = "webhook-secret",
+        env = "WARROOM_WEBHOOK_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub warroom_webhook_secret: Option<String>,
+    /// Bearer secret of the alert hooks `/hooks/alertmanager` and `/hooks/grafana`; they
+    /// answer 404 when unset.
+    #[arg(
+        long = "alerts-secret",
+        env = "WARROOM_ALERTS_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub warroom_alerts_secret: Option<String>,
+}
+
+/// `EnvArgs` alone, for reading the environment outside the binary's own parser.
+#[derive(Parser)]
+#[command(name = "warroom")]
+struct EnvOnly {
+    #[command(flatten)]
+    env: EnvArgs,
+}
+
+impl EnvArgs {
+    /// Every environment variable read, in declaration order.
+    pub fn variables() -> Vec<String> {
+        EnvOnly::command()
+            .get_arguments()
+            .filter_map(|a| a.get_env())
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect()
     }
 
+    /// Reads the variables through `get` instead of the process environment (tests,
+    /// `demo`); flags, defaults and names are the ones clap uses.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<EnvArgs, SettingsError> {
+        let mut argv = vec!["warroom".to_string()];
+        let command = EnvOnly::command();
+        for arg in command.get_arguments() {
+            let (Some(var), Some(long)) = (arg.get_env(), arg.get_long()) else {
+                continue;
+            };
+            if let Some(value) = get(&var.to_string_lossy()) {
+                argv.push(format!("--{long}={value}"));
+            }
+        }
+        // Parsed with the environment switched off, so only `get` supplies values.
+        let matches = command
+            .mut_args(|a| a.env(None))
+            .try_get_matches_from(argv)
+            .map_err(clap_error)?;
+        EnvArgs::from_arg_matches(&matches).map_err(clap_error)
+    }
+}
+
+fn clap_error(e: clap::Error) -> SettingsError {
+    SettingsError::Invalid {
+        name: "environment",
+        reason: e.to_string().lines().next().unwrap_or("").to_string(),
+    }
+}
+
+impl Settings {
+    /// Reads the process environment (through clap, as the binary does). `require_slack`
+    /// is false for commands that don't talk to Slack (`migrate`).
+    pub fn from_env(require_slack: bool) -> Result<Settings, SettingsError> {
+        let parsed = EnvOnly::try_parse_from(["warroom"]).map_err(clap_error)?;
+        Settings::from_args(&parsed.env, require_slack)
+    }
+
+    /// Reads the variables through `get` instead of the process environment.
     pub fn from_lookup(
         get: impl Fn(&str) -> Option<String>,
         require_slack: bool,
     ) -> Result<Settings, SettingsError> {
-        let get = |k: &str| {
-            get(k)
-                .map(|v| v.trim().to_string())
+        Settings::from_args(&EnvArgs::from_lookup(get)?, require_slack)
+    }
+
+    /// Validates what clap read. Values are trimmed; a blank value counts as unset.
+    pub fn from_args(args: &EnvArgs, require_slack: bool) -> Result<Settings, SettingsError> {
+        let set = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
                 .filter(|v| !v.is_empty())
+                .map(str::to_string)
         };
-        let signing_secrets: Vec<String> = get("SLACK_SIGNING_SECRET")
+        let or_default = |v: &str, default: &str| match v.trim() {
+            "" => default.to_string(),
+            v => v.to_string(),
+        };
+        let signing_secrets: Vec<String> = set(&args.slack_signing_secret)
             .map(|v| {
                 v.split(',')
                     .map(|s| s.trim().to_string())
@@ -77,7 +221,7 @@ impl Settings {
                     .collect()
             })
             .unwrap_or_default();
-        let bot_token = get("SLACK_BOT_TOKEN").unwrap_or_default();
+        let bot_token = set(&args.slack_bot_token).unwrap_or_default();
         if require_slack {
             if signing_secrets.is_empty() {
                 return Err(SettingsError::Missing("SLACK_SIGNING_SECRET"));
@@ -86,19 +230,19 @@ impl Settings {
                 return Err(SettingsError::Missing("SLACK_BOT_TOKEN"));
             }
         }
-        let slack_api_url = get("SLACK_API_URL").unwrap_or_else(|| DEFAULT_SLACK_API_URL.into());
+        let slack_api_url = or_default(&args.slack_api_url, DEFAULT_SLACK_API_URL);
         if !(slack_api_url.starts_with("http://") || slack_api_url.starts_with("https://")) {
             return Err(SettingsError::Invalid {
                 name: "SLACK_API_URL",
                 reason: "must start with http:// or https://".into(),
             });
         }
-        let listen_text = get("WARROOM_LISTEN").unwrap_or_else(|| DEFAULT_LISTEN.into());
+        let listen_text = or_default(&args.warroom_listen, DEFAULT_LISTEN);
         let listen = listen_text.parse().map_err(|e| SettingsError::Invalid {
             name: "WARROOM_LISTEN",
             reason: format!("{listen_text:?}: {e}"),
         })?;
-        let app_token = get("SLACK_APP_TOKEN");
+        let app_token = set(&args.slack_app_token);
         if let Some(t) = &app_token {
             if !t.starts_with("xapp-") {
                 return Err(SettingsError::Invalid {
@@ -111,17 +255,16 @@ impl Settings {
             signing_secrets,
             bot_token,
             slack_api_url: slack_api_url.trim_end_matches('/').to_string(),
-            database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            database_url: or_default(&args.database_url, DEFAULT_DATABASE_URL),
             listen,
-            config_path: get("WARROOM_CONFIG").map(PathBuf::from),
-            api_token: get("WARROOM_API_TOKEN"),
-            alerts_secret: get("WARROOM_ALERTS_SECRET").filter(|s| !s.is_empty()),
+            config_path: set(&args.warroom_config).map(PathBuf::from),
+            api_token: set(&args.warroom_api_token),
+            alerts_secret: set(&args.warroom_alerts_secret),
             app_token,
-            pagerduty_routing_key: get("PAGERDUTY_ROUTING_KEY"),
-            pagerduty_events_url: get("PAGERDUTY_EVENTS_URL")
-                .unwrap_or_else(|| DEFAULT_PAGERDUTY_URL.into()),
-            webhook_url: get("WARROOM_WEBHOOK_URL"),
-            webhook_secret: get("WARROOM_WEBHOOK_SECRET"),
+            pagerduty_routing_key: set(&args.pagerduty_routing_key),
+            pagerduty_events_url: or_default(&args.pagerduty_events_url, DEFAULT_PAGERDUTY_URL),
+            webhook_url: set(&args.warroom_webhook_url),
+            webhook_secret: set(&args.warroom_webhook_secret),
         })
     }
 
@@ -180,5 +323,69 @@ mod tests {
             .unwrap()
         );
         assert!(!dbg.contains("topsecret") && !dbg.contains("pw@"), "{dbg}");
+    }
+
+    #[test]
+    fn every_variable_read_is_a_flag_listed_by_help() {
+        let asked = std::sync::Mutex::new(Vec::new());
+        from_lookup_recording(&asked);
+        let asked = asked.into_inner().unwrap();
+        assert_eq!(asked, EnvArgs::variables());
+        for var in [
+            "SLACK_SIGNING_SECRET",
+            "SLACK_BOT_TOKEN",
+            "SLACK_API_URL",
+            "DATABASE_URL",
+            "WARROOM_LISTEN",
+            "WARROOM_CONFIG",
+            "WARROOM_API_TOKEN",
+            "SLACK_APP_TOKEN",
+            "PAGERDUTY_ROUTING_KEY",
+            "PAGERDUTY_EVENTS_URL",
+            "WARROOM_WEBHOOK_URL",
+            "WARROOM_WEBHOOK_SECRET",
+            "WARROOM_ALERTS_SECRET",
+        ] {
+            assert!(asked.iter().any(|v| v == var), "{var} is not read");
+        }
+        let help = EnvOnly::command().render_long_help().to_string();
+        for var in &asked {
+            assert!(
+                help.contains(&format!("[env: {var}")),
+                "{var} not in\n{help}"
+            );
+        }
+    }
+
+    fn from_lookup_recording(asked: &std::sync::Mutex<Vec<String>>) {
+        let _ = Settings::from_lookup(
+            |k| {
+                asked.lock().unwrap().push(k.to_string());
+                None
+            },
+            false,
+        );
+    }
+
+    #[test]
+    fn blank_values_are_unset_and_flags_keep_their_defaults() {
+        let s = from(
+            &[
+                ("WARROOM_LISTEN", "  "),
+                ("SLACK_API_URL", " http://127.0.0.1:9/api/ "),
+                ("WARROOM_API_TOKEN", ""),
+                ("PAGERDUTY_ROUTING_KEY", "rk"),
+            ],
+            false,
+        )
+        .unwrap();
+        assert_eq!(s.listen.port(), 3000);
+        assert_eq!(s.slack_api_url, "http://127.0.0.1:9/api");
+        assert_eq!(s.api_token, None);
+        assert_eq!(s.pagerduty_routing_key.as_deref(), Some("rk"));
+        assert_eq!(s.pagerduty_events_url, DEFAULT_PAGERDUTY_URL);
+        // A value that looks like a flag is still a value.
+        let s = from(&[("SLACK_BOT_TOKEN", "--help")], false).unwrap();
+        assert_eq!(s.bot_token, "--help");
     }
 }

@@ -170,3 +170,68 @@ fn sigterm_stops_serve_gracefully() {
         "still listening"
     );
 }
+
+/// Every variable of the product is a flag, and `--help` lists it with its name (for the
+/// default command and for `serve`); values of secrets never show.
+#[test]
+fn help_lists_every_environment_variable() {
+    const VARS: [&str; 13] = [
+        "SLACK_SIGNING_SECRET",
+        "SLACK_BOT_TOKEN",
+        "SLACK_API_URL",
+        "DATABASE_URL",
+        "WARROOM_LISTEN",
+        "WARROOM_CONFIG",
+        "WARROOM_API_TOKEN",
+        "SLACK_APP_TOKEN",
+        "PAGERDUTY_ROUTING_KEY",
+        "PAGERDUTY_EVENTS_URL",
+        "WARROOM_WEBHOOK_URL",
+        "WARROOM_WEBHOOK_SECRET",
+        "RUST_LOG",
+    ];
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["check-config", "--help"],
+    ] {
+        let out = warroom()
+            .args(args)
+            .env("SLACK_SIGNING_SECRET", "topsecret")
+            .env("DATABASE_URL", "postgres://u:hunter2@h/db")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let help = String::from_utf8_lossy(&out.stdout);
+        for var in VARS {
+            assert!(
+                help.contains(&format!("[env: {var}")),
+                "{var} missing from {args:?}:\n{help}"
+            );
+        }
+        assert!(help.contains("[default: 0.0.0.0:3000]"), "{help}");
+        assert!(
+            !help.contains("topsecret") && !help.contains("hunter2"),
+            "{help}"
+        );
+    }
+}
+
+/// A flag does what its variable does.
+#[test]
+fn flags_stand_in_for_variables() {
+    let out = warroom()
+        .args([
+            "check-config",
+            "--slack-signing-secret",
+            "s",
+            "--slack-bot-token=xoxb-1",
+            "--listen",
+            "nowhere",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("WARROOM_LISTEN is invalid"), "{err}");
+}

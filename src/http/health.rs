@@ -21,13 +21,13 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let service = &state.service;
-    let mut gauges: Vec<(&str, &str, String, f64)> = Vec::new();
+    let mut gauges: Vec<(&str, &str, String, i64)> = Vec::new();
     if let Ok(depth) = service.store.outbox_depth().await {
         gauges.push((
             "warroom_outbox_depth",
             "Effects waiting for delivery to Slack",
             String::new(),
-            depth as f64,
+            depth,
         ));
     }
     if let Ok(open) = service.store.open_counts().await {
@@ -40,18 +40,18 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
                 "warroom_open_incidents",
                 "Open incidents by severity",
                 format!("severity=\"{}\"", sev.name),
-                n as f64,
+                n,
             ));
         }
     }
-    let gauges: Vec<(&str, &str, &str, f64)> = gauges
+    let gauges: Vec<(&str, &str, &str, i64)> = gauges
         .iter()
         .map(|(n, h, l, v)| (*n, *h, l.as_str(), *v))
         .collect();
     (
         [(
             axum::http::header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
+            crate::metrics::CONTENT_TYPE,
         )],
         service.metrics.render(&gauges),
     )

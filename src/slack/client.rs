@@ -1,4 +1,5 @@
-//! The Slack Web API port, and its adapter on slack-morphism's hyper client.
+//! The Slack Web API port, and its adapter on slack-morphism's hyper client (over the
+//! connector every outbound request uses, see `outbound`).
 //!
 //! Every call is a method name and a JSON object of arguments, answered with Slack's
 //! JSON envelope. We send the documented request shapes ourselves (e.g. `users` as a
@@ -77,14 +78,9 @@ pub struct MorphismApi {
 
 impl MorphismApi {
     pub fn new(api_url: &str, bot_token: &str, timeout: Duration) -> anyhow::Result<MorphismApi> {
-        // `SlackClientHyperConnector::new()` is https-only; build an https-or-http
-        // connector so a local emulator (or a proxy) can be used.
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_native_roots()?
-            .https_or_http()
-            .enable_http1()
-            .build();
-        let connector = SlackClientHyperConnector::from(https)
+        // `SlackClientHyperConnector::new()` is https-only; the shared connector also
+        // speaks plain http, so a local emulator (or a proxy) can be used.
+        let connector = SlackClientHyperConnector::from(crate::outbound::connector()?)
             .with_slack_api_url(api_url.trim_end_matches('/'));
         Ok(MorphismApi {
             client: SlackClient::new(connector),

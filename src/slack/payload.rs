@@ -1,5 +1,7 @@
-//! What Slack sends us, parsed into small owned types. Parsing is tolerant of fields we
-//! don't use and strict about the ones we do: a missing user or action is a 400, not a panic.
+//! What Slack sends us, deserialised with serde into the wire shapes below and then into
+//! small owned types. Tolerant of fields we don't use (Enterprise Grid's `enterprise`,
+//! `authorizations`, `is_ext_shared_channel`, … are ignored, and may be null), strict about
+//! the ones we do: a missing user or action is a clear error (a 400), not a panic.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -26,6 +28,8 @@ pub struct SlashCommandForm {
     pub command: String,
 }
 
+/// Parses a slash command form; fields other than these (team, enterprise, response_url…)
+/// are ignored.
 pub fn parse_slash_command(body: &[u8]) -> Result<SlashCommandForm, PayloadError> {
     let form: SlashCommandForm = serde_urlencoded::from_bytes(body)
         .map_err(|e| bad(format!("malformed slash command form: {e}")))?;
@@ -113,129 +117,243 @@ pub enum Interaction {
     Other(String),
 }
 
-fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
-    let mut cur = v;
-    for key in path {
-        cur = cur.get(key)?;
+/// The wire shapes: exactly the fields warroom reads, everything optional that Slack may
+/// leave out or send as null.
+mod wire {
+    use serde::Deserialize;
+    use serde_json::Value;
+    use std::collections::HashMap;
+
+    /// The form Slack posts to the interactivity URL.
+    #[derive(Deserialize)]
+    pub struct InteractionForm {
+        pub payload: Option<String>,
     }
-    cur.as_str()
+
+    #[derive(Deserialize)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    pub enum Payload {
+        BlockActions(BlockActions),
+        ViewSubmission(ViewSubmission),
+        MessageAction(MessageAction),
+        #[serde(other)]
+        Other,
+    }
+
+    /// Only the `type`, to name a payload we ignore.
+    #[derive(Deserialize)]
+    pub struct Kind {
+        #[serde(rename = "type")]
+        pub kind: String,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Id {
+        pub id: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Container {
+        pub channel_id: Option<String>,
+        pub message_ts: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Message {
+        pub ts: Option<String>,
+        pub user: Option<String>,
+        pub text: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct SelectedOption {
+        pub value: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct BlockActions {
+        pub user: Option<Id>,
+        pub channel: Option<Id>,
+        pub container: Option<Container>,
+        pub trigger_id: Option<String>,
+        pub message: Option<Message>,
+        pub actions: Option<Vec<Action>>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Action {
+        pub action_id: Option<String>,
+        pub block_id: Option<String>,
+        pub value: Option<String>,
+        pub selected_user: Option<String>,
+        pub selected_option: Option<SelectedOption>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct ViewSubmission {
+        pub user: Option<Id>,
+        pub view: Option<View>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct View {
+        pub id: Option<String>,
+        pub callback_id: Option<String>,
+        pub private_metadata: Option<String>,
+        pub state: Option<State>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct State {
+        /// `block_id → action_id → field`.
+        pub values: Option<HashMap<String, HashMap<String, Field>>>,
+    }
+
+    /// One input's state; which member is set depends on `type`.
+    #[derive(Deserialize)]
+    pub struct Field {
+        #[serde(rename = "type")]
+        pub kind: Option<String>,
+        pub value: Option<String>,
+        pub selected_option: Option<SelectedOption>,
+        pub selected_options: Option<Vec<SelectedOption>>,
+        pub selected_user: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct MessageAction {
+        pub user: Option<Id>,
+        pub channel: Option<Id>,
+        pub callback_id: Option<String>,
+        pub trigger_id: Option<String>,
+        pub message_ts: Option<String>,
+        pub message: Option<Message>,
+    }
+
+    /// An Events API body (the outer envelope; the inner event stays JSON).
+    #[derive(Deserialize)]
+    pub struct Envelope {
+        #[serde(rename = "type")]
+        pub kind: Option<String>,
+        pub challenge: Option<String>,
+        pub event_id: Option<String>,
+        pub event: Option<Value>,
+    }
 }
 
-fn required(v: &Value, path: &[&str]) -> Result<String, PayloadError> {
-    str_at(v, path)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .ok_or_else(|| bad(format!("interaction payload without {}", path.join("."))))
+/// `Some(non-empty)` or an error naming what is missing.
+fn required(value: Option<String>, what: &str) -> Result<String, PayloadError> {
+    value
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| bad(format!("interaction payload without {what}")))
+}
+
+fn user_id(user: Option<wire::Id>) -> Result<String, PayloadError> {
+    required(user.and_then(|u| u.id), "user.id")
 }
 
 /// Parses the `payload=` field of an interactivity request body.
 pub fn parse_interaction(body: &[u8]) -> Result<Interaction, PayloadError> {
-    let form: HashMap<String, String> = serde_urlencoded::from_bytes(body)
+    let form: wire::InteractionForm = serde_urlencoded::from_bytes(body)
         .map_err(|e| bad(format!("malformed interaction form: {e}")))?;
     let raw = form
-        .get("payload")
+        .payload
         .ok_or_else(|| bad("interaction without a payload field"))?;
-    let v: Value =
-        serde_json::from_str(raw).map_err(|e| bad(format!("payload is not JSON: {e}")))?;
-    let kind = required(&v, &["type"])?;
-    match kind.as_str() {
-        "block_actions" => {
-            let actions = v
-                .get("actions")
-                .and_then(Value::as_array)
+    let payload: wire::Payload = serde_json::from_str(&raw)
+        .map_err(|e| bad(format!("malformed interaction payload: {e}")))?;
+    match payload {
+        wire::Payload::BlockActions(p) => {
+            let actions = p
+                .actions
                 .ok_or_else(|| bad("block_actions without actions"))?
-                .iter()
+                .into_iter()
                 .map(|a| ActionInfo {
-                    action_id: str_at(a, &["action_id"]).unwrap_or_default().to_string(),
-                    block_id: str_at(a, &["block_id"]).unwrap_or_default().to_string(),
-                    value: str_at(a, &["value"]).map(str::to_string),
-                    selected_user: str_at(a, &["selected_user"]).map(str::to_string),
-                    selected_option: str_at(a, &["selected_option", "value"]).map(str::to_string),
+                    action_id: a.action_id.unwrap_or_default(),
+                    block_id: a.block_id.unwrap_or_default(),
+                    value: a.value,
+                    selected_user: a.selected_user,
+                    selected_option: a.selected_option.and_then(|o| o.value),
                 })
                 .collect();
+            let (container_channel, container_ts) = match p.container {
+                Some(c) => (c.channel_id, c.message_ts),
+                None => (None, None),
+            };
             Ok(Interaction::BlockActions {
-                user: required(&v, &["user", "id"])?,
-                channel: str_at(&v, &["channel", "id"])
-                    .or_else(|| str_at(&v, &["container", "channel_id"]))
-                    .map(str::to_string),
-                trigger_id: str_at(&v, &["trigger_id"]).unwrap_or_default().to_string(),
-                message_ts: str_at(&v, &["container", "message_ts"])
-                    .or_else(|| str_at(&v, &["message", "ts"]))
-                    .map(str::to_string),
+                user: user_id(p.user)?,
+                channel: p.channel.and_then(|c| c.id).or(container_channel),
+                trigger_id: p.trigger_id.unwrap_or_default(),
+                message_ts: container_ts.or_else(|| p.message.and_then(|m| m.ts)),
                 actions,
             })
         }
-        "view_submission" => {
-            let view = v
-                .get("view")
-                .ok_or_else(|| bad("view_submission without view"))?;
+        wire::Payload::ViewSubmission(p) => {
+            let user = user_id(p.user)?;
+            let view = p.view.ok_or_else(|| bad("view_submission without view"))?;
             Ok(Interaction::ViewSubmission {
-                user: required(&v, &["user", "id"])?,
-                view_id: str_at(view, &["id"]).unwrap_or_default().to_string(),
-                callback_id: required(view, &["callback_id"])?,
-                private_metadata: str_at(view, &["private_metadata"])
-                    .unwrap_or_default()
-                    .to_string(),
-                values: parse_values(view.get("state").and_then(|s| s.get("values")))?,
+                user,
+                view_id: view.id.unwrap_or_default(),
+                callback_id: required(view.callback_id, "view.callback_id")?,
+                private_metadata: view.private_metadata.unwrap_or_default(),
+                values: view_values(view.state.and_then(|s| s.values)),
             })
         }
-        "message_action" => Ok(Interaction::MessageAction {
-            user: required(&v, &["user", "id"])?,
-            channel: required(&v, &["channel", "id"])?,
-            callback_id: required(&v, &["callback_id"])?,
-            trigger_id: str_at(&v, &["trigger_id"]).unwrap_or_default().to_string(),
-            message_ts: required(&v, &["message_ts"])
-                .or_else(|_| required(&v, &["message", "ts"]))?,
-            message_user: str_at(&v, &["message", "user"])
-                .unwrap_or_default()
-                .to_string(),
-            message_text: str_at(&v, &["message", "text"])
-                .unwrap_or_default()
-                .to_string(),
-        }),
-        other => Ok(Interaction::Other(other.to_string())),
+        wire::Payload::MessageAction(p) => {
+            let (message_ts, message_user, message_text) = match p.message {
+                Some(m) => (m.ts, m.user, m.text),
+                None => (None, None, None),
+            };
+            Ok(Interaction::MessageAction {
+                user: user_id(p.user)?,
+                channel: required(p.channel.and_then(|c| c.id), "channel.id")?,
+                callback_id: required(p.callback_id, "callback_id")?,
+                trigger_id: p.trigger_id.unwrap_or_default(),
+                message_ts: required(
+                    p.message_ts.filter(|t| !t.is_empty()).or(message_ts),
+                    "message_ts",
+                )?,
+                message_user: message_user.unwrap_or_default(),
+                message_text: message_text.unwrap_or_default(),
+            })
+        }
+        wire::Payload::Other => {
+            let kind: wire::Kind = serde_json::from_str(&raw)
+                .map_err(|e| bad(format!("malformed interaction payload: {e}")))?;
+            Ok(Interaction::Other(required(Some(kind.kind), "type")?))
+        }
     }
 }
 
-fn parse_values(values: Option<&Value>) -> Result<ViewValues, PayloadError> {
-    let mut out = HashMap::new();
-    let Some(values) = values else {
-        return Ok(ViewValues(out));
-    };
-    let blocks = values
-        .as_object()
-        .ok_or_else(|| bad("view.state.values is not an object"))?;
-    for (block_id, actions) in blocks {
-        let Some(actions) = actions.as_object() else {
-            continue;
-        };
-        let mut fields = HashMap::new();
-        for (action_id, field) in actions {
-            let value = match str_at(field, &["type"]).unwrap_or_default() {
-                "static_select" | "radio_buttons" | "external_select" => FieldValue::Option(
-                    str_at(field, &["selected_option", "value"]).map(str::to_string),
-                ),
-                "checkboxes" | "multi_static_select" => FieldValue::Options(
-                    field
-                        .get("selected_options")
-                        .and_then(Value::as_array)
-                        .map(|opts| {
-                            opts.iter()
-                                .filter_map(|o| str_at(o, &["value"]).map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                ),
-                "users_select" => {
-                    FieldValue::User(str_at(field, &["selected_user"]).map(str::to_string))
-                }
-                _ => FieldValue::Text(str_at(field, &["value"]).map(str::to_string)),
-            };
-            fields.insert(action_id.clone(), value);
+fn view_values(values: Option<HashMap<String, HashMap<String, wire::Field>>>) -> ViewValues {
+    let blocks = values.unwrap_or_default();
+    let values = blocks
+        .into_iter()
+        .map(|(block_id, fields)| {
+            let fields = fields
+                .into_iter()
+                .map(|(action_id, f)| (action_id, field_value(f)))
+                .collect();
+            (block_id, fields)
+        })
+        .collect();
+    ViewValues(values)
+}
+
+fn field_value(f: wire::Field) -> FieldValue {
+    match f.kind.as_deref().unwrap_or_default() {
+        "static_select" | "radio_buttons" | "external_select" => {
+            FieldValue::Option(f.selected_option.and_then(|o| o.value))
         }
-        out.insert(block_id.clone(), fields);
+        "checkboxes" | "multi_static_select" => FieldValue::Options(
+            f.selected_options
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|o| o.value)
+                .collect(),
+        ),
+        "users_select" => FieldValue::User(f.selected_user),
+        _ => FieldValue::Text(f.value),
     }
-    Ok(ViewValues(out))
 }
 
 /// An Events API body: `url_verification` or `event_callback`.
@@ -247,17 +365,28 @@ pub enum EventBody {
 }
 
 pub fn parse_event(body: &[u8]) -> Result<EventBody, PayloadError> {
-    let v: Value =
-        serde_json::from_slice(body).map_err(|e| bad(format!("event is not JSON: {e}")))?;
-    match required(&v, &["type"])?.as_str() {
+    let envelope: wire::Envelope =
+        serde_json::from_slice(body).map_err(|e| bad(format!("malformed event: {e}")))?;
+    let missing = |what: &str| bad(format!("event without {what}"));
+    let kind = envelope
+        .kind
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| missing("type"))?;
+    match kind.as_str() {
         "url_verification" => Ok(EventBody::UrlVerification {
-            challenge: required(&v, &["challenge"])?,
+            challenge: envelope
+                .challenge
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| missing("challenge"))?,
         }),
         "event_callback" => Ok(EventBody::Callback {
-            event_id: required(&v, &["event_id"])?,
-            event: v.get("event").cloned().unwrap_or(Value::Null),
+            event_id: envelope
+                .event_id
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| missing("event_id"))?,
+            event: envelope.event.unwrap_or(Value::Null),
         }),
-        other => Ok(EventBody::Other(other.to_string())),
+        _ => Ok(EventBody::Other(kind)),
     }
 }
 
@@ -271,42 +400,190 @@ mod tests {
             .into_bytes()
     }
 
+    fn fixture_form(json: &str) -> Vec<u8> {
+        form(json)
+    }
+
     #[test]
     fn slack_examples_parse() {
-        let cmd = std::fs::read("../shared/slack/slash-command.form")
-            .or_else(|_| std::fs::read("../../shared/slack/slash-command.form"));
-        if let Ok(cmd) = cmd {
-            let f = parse_slash_command(cmd.trim_ascii()).unwrap();
-            assert_eq!(f.user_id, "U2147483697");
-            assert_eq!(f.text, "declare P1 Checkout API returns 500s");
-        }
+        let cmd = include_bytes!("../../tests/fixtures/slack/slash-command.form");
+        let f = parse_slash_command(cmd.trim_ascii()).unwrap();
+        assert_eq!(f.user_id, "U2147483697");
+        assert_eq!(f.channel_id, "C2147483705");
+        assert_eq!(f.command, "/incident");
+        assert_eq!(f.text, "declare P1 Checkout API returns 500s");
+
+        let clicked = include_str!("../../tests/fixtures/slack/block-actions.json");
+        let Interaction::BlockActions {
+            user,
+            channel,
+            message_ts,
+            actions,
+            ..
+        } = parse_interaction(&fixture_form(clicked)).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(user, "U2147483697");
+        assert_eq!(channel.as_deref(), Some("C0INCIDENT"));
+        assert_eq!(message_ts.as_deref(), Some("1700000000.000100"));
+        assert_eq!(actions.len(), 1);
+        assert_eq!(
+            actions[0].value.as_deref(),
+            Some("<the value the app gave the button>")
+        );
+
+        let submitted = include_str!("../../tests/fixtures/slack/view-submission.json");
+        let Interaction::ViewSubmission {
+            view_id, values, ..
+        } = parse_interaction(&fixture_form(submitted)).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(view_id, "V0MODAL");
+        assert_eq!(
+            values.text("<block_id of a plain_text_input>").as_deref(),
+            Some("Checkout API returns 500s")
+        );
+        assert_eq!(
+            values.selected("<block_id of a static_select>").as_deref(),
+            Some("P1")
+        );
+        assert!(values.checked("<block_id of a checkboxes>").is_empty());
+
+        let shortcut = include_str!("../../tests/fixtures/slack/message-action.json");
+        assert_eq!(
+            parse_interaction(&fixture_form(shortcut)).unwrap(),
+            Interaction::MessageAction {
+                user: "U2147483697".into(),
+                channel: "C0INCIDENT".into(),
+                callback_id: "<the callback_id of the shortcut in the app manifest>".into(),
+                trigger_id: "13345224609.738474920.8088930838d88f008e0".into(),
+                message_ts: "1700000090.000200".into(),
+                message_user: "U0TECHLEAD".into(),
+                message_text: "Rolled back deploy 1234; error rate falling".into(),
+            }
+        );
+
+        let event = include_bytes!("../../tests/fixtures/slack/event-callback.json");
+        let EventBody::Callback { event_id, event } = parse_event(event).unwrap() else {
+            panic!()
+        };
+        assert_eq!(event_id, "Ev0PV52K21");
+        assert_eq!(event["type"], "reaction_added");
+        let challenge = include_bytes!("../../tests/fixtures/slack/url-verification.json");
+        assert!(matches!(
+            parse_event(challenge).unwrap(),
+            EventBody::UrlVerification { .. }
+        ));
+    }
+
+    #[test]
+    fn view_values_by_input_type() {
         let sub = r#"{"type":"view_submission","user":{"id":"U1"},"view":{"id":"V1","callback_id":"declare_incident","private_metadata":"C1",
           "state":{"values":{"title":{"value":{"type":"plain_text_input","value":" DB down "}},
           "severity":{"value":{"type":"static_select","selected_option":{"value":"P1"}}},
           "who":{"value":{"type":"users_select","selected_user":"U9"}},
+          "empty":{"value":{"type":"plain_text_input","value":null}},
+          "when":{"value":{"type":"datepicker","selected_date":"2026-11-22"}},
           "private":{"value":{"type":"checkboxes","selected_options":[{"value":"private"}]}}}}}}"#;
         let Interaction::ViewSubmission {
             values,
             callback_id,
+            private_metadata,
             ..
         } = parse_interaction(&form(sub)).unwrap()
         else {
             panic!()
         };
         assert_eq!(callback_id, "declare_incident");
+        assert_eq!(private_metadata, "C1");
         assert_eq!(values.text("title").as_deref(), Some("DB down"));
+        assert_eq!(values.text("empty"), None);
+        assert_eq!(values.text("when"), None);
         assert_eq!(values.selected("severity").as_deref(), Some("P1"));
         assert_eq!(values.checked("private"), vec!["private".to_string()]);
+        assert_eq!(
+            values.0["who"]["value"],
+            FieldValue::User(Some("U9".into()))
+        );
+    }
+
+    /// Enterprise Grid (and org-wide installs) add fields and send some as null or with
+    /// other shapes; none of them matters to warroom.
+    #[test]
+    fn enterprise_grid_fields_are_tolerated() {
+        let click = r#"{"type":"block_actions","enterprise":{"id":"E0001","name":"Globular"},
+          "is_enterprise_install":true,"team":null,
+          "user":{"id":"W0ALICE","username":"alice","team_id":"T0002","enterprise_id":"E0001"},
+          "container":{"type":"message","message_ts":"1.2","channel_id":"C1","is_ephemeral":false},
+          "channel":{"id":"C1","name":"x"},"trigger_id":"t","message":null,
+          "actions":[{"type":"static_select","action_id":"a","block_id":"b",
+            "selected_option":{"text":{"type":"plain_text","text":"P1"},"value":"P1"},"action_ts":"1"}]}"#;
+        let Interaction::BlockActions { user, actions, .. } =
+            parse_interaction(&form(click)).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(user, "W0ALICE");
+        assert_eq!(actions[0].selected_option.as_deref(), Some("P1"));
+
+        let cmd = b"token=x&team_id=T0002&enterprise_id=E0001&enterprise_name=Globular&is_enterprise_install=true&channel_id=C1&user_id=W0ALICE&command=%2Fincident&text=list&api_app_id=A1&some_future_field=1";
+        assert_eq!(parse_slash_command(cmd).unwrap().user_id, "W0ALICE");
+
+        let event = br#"{"token":"x","team_id":"T0002","enterprise_id":"E0001","context_team_id":null,
+          "context_enterprise_id":"E0001","api_app_id":"A1","is_ext_shared_channel":true,
+          "authorizations":[{"enterprise_id":"E0001","team_id":null,"user_id":"W0BOT","is_bot":true,"is_enterprise_install":true}],
+          "event":{"type":"app_home_opened","user":"W0ALICE","tab":"home"},
+          "type":"event_callback","event_id":"Ev1","event_time":1700000000,"event_context":"4-abc"}"#;
+        let EventBody::Callback { event_id, .. } = parse_event(event).unwrap() else {
+            panic!()
+        };
+        assert_eq!(event_id, "Ev1");
+        assert_eq!(
+            parse_event(br#"{"type":"app_rate_limited","team_id":"T1","minute_rate_limited":1}"#)
+                .unwrap(),
+            EventBody::Other("app_rate_limited".into())
+        );
+        assert_eq!(
+            parse_interaction(&form(
+                r#"{"type":"view_closed","enterprise":null,"view":{}}"#
+            ))
+            .unwrap(),
+            Interaction::Other("view_closed".into())
+        );
     }
 
     #[test]
     fn malformed_is_an_error_not_a_panic() {
-        assert!(parse_interaction(b"payload=%7Bnot-json").is_err());
-        assert!(parse_interaction(b"nothing=1").is_err());
-        assert!(parse_interaction(&form(r#"{"type":"block_actions"}"#)).is_err());
+        let err = |body: &[u8]| parse_interaction(body).unwrap_err().0;
+        assert!(err(b"payload=%7Bnot-json").contains("malformed interaction payload"));
+        assert_eq!(err(b"nothing=1"), "interaction without a payload field");
+        assert_eq!(
+            err(&form(r#"{"type":"block_actions"}"#)),
+            "block_actions without actions"
+        );
+        assert_eq!(
+            err(&form(r#"{"type":"block_actions","actions":[]}"#)),
+            "interaction payload without user.id"
+        );
+        assert_eq!(
+            err(&form(
+                r#"{"type":"view_submission","user":{"id":"U1"},"view":{"id":"V"}}"#
+            )),
+            "interaction payload without view.callback_id"
+        );
+        assert!(err(&form(
+            r#"{"type":"block_actions","user":{"id":7},"actions":[]}"#
+        ))
+        .contains("invalid type"));
         assert!(parse_interaction(&form(r#"[1,2]"#)).is_err());
+        assert!(parse_interaction(&form(r#"{"no":"type"}"#)).is_err());
         assert!(parse_slash_command(b"text=hi").is_err());
-        assert!(parse_event(b"{}").is_err());
+        assert!(parse_slash_command(b"user_id=U1&channel_id=").is_err());
+        assert_eq!(parse_event(b"{}").unwrap_err().0, "event without type");
+        assert!(parse_event(b"{\"type\":").is_err());
+        assert!(parse_event(br#"{"type":"event_callback","event":{}}"#).is_err());
         assert_eq!(
             parse_event(br#"{"type":"url_verification","challenge":"abc"}"#).unwrap(),
             EventBody::UrlVerification {
