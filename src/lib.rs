@@ -8,7 +8,7 @@ pub mod app;
 #[cfg(feature = "emulator")]
 pub mod bench;
 pub mod clock;
-pub mod deliver;
+pub mod delivery;
 #[cfg(feature = "emulator")]
 pub mod demo;
 #[cfg(feature = "emulator")]
@@ -18,7 +18,6 @@ pub mod incident;
 pub mod integrations;
 pub mod metrics;
 pub mod open_cache;
-pub mod outbox;
 pub mod policy;
 pub mod render;
 pub mod scheduler;

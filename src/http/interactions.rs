@@ -462,7 +462,9 @@ async fn add_to_timeline(
     } else {
         format!("@{author}")
     };
-    let note = format!("{who} at {when}: {}", normalize_mentions(text));
+    // Slack sends message text escaped (`&lt;`); the timeline keeps what people read.
+    let text = crate::render::mrkdwn::unescape(&normalize_mentions(text));
+    let note = format!("{who} at {when}: {text}");
     act_and_explain(service, &inc.id, user, Some(channel), Action::Note(note)).await?;
     Ok("".into_response())
 }

@@ -1,0 +1,63 @@
+//! Delivery: everything that leaves warroom goes through the outbox and out from here.
+//!
+//! - [`worker`]: claims effects (leased, one lane in order), delivers, records, prunes
+//! - [`slack`]: an effect as Slack Web API calls, rendered from current state
+//! - [`pagerduty`], [`webhook`]: the other receivers
+//! - [`retry`]: the one retry policy — backoff, transient or final, already done
+//! - [`lane`]: the order effects go out in, as a type
+
+pub mod lane;
+pub mod pagerduty;
+pub mod retry;
+pub mod slack;
+pub mod webhook;
+pub mod worker;
+
+pub use lane::{Integration, Lane};
+pub use retry::Delivery;
+pub use worker::Outbox;
+
+use crate::slack::client::CallError;
+use serde_json::Value;
+use std::time::Duration;
+
+/// How long PagerDuty or a webhook receiver may take to answer.
+const RECEIVER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// POSTs JSON to a receiver; classifies the answer like a Slack call, so one retry
+/// policy covers every delivery.
+pub async fn post_json(
+    http: &reqwest::Client,
+    url: &str,
+    body: &Value,
+    headers: &[(&str, String)],
+) -> Result<(), CallError> {
+    let bytes = serde_json::to_vec(body).map_err(|e| CallError::Transport(e.to_string()))?;
+    let mut req = http
+        .post(url)
+        .header("content-type", "application/json")
+        .timeout(RECEIVER_TIMEOUT)
+        .body(bytes);
+    for (k, v) in headers {
+        req = req.header(*k, v);
+    }
+    let res = req.send().await.map_err(|e| {
+        if e.is_timeout() {
+            CallError::Timeout
+        } else {
+            CallError::Transport(e.to_string())
+        }
+    })?;
+    let status = res.status().as_u16();
+    match status {
+        200..=299 => Ok(()),
+        429 => Err(CallError::RateLimited(
+            res.headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .map(Duration::from_secs),
+        )),
+        _ => Err(CallError::Http(status)),
+    }
+}
