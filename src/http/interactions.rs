@@ -343,7 +343,7 @@ async fn on_submission(
                     Ok(_) => "".into_response(),
                     Err(refusal) => field_errors(BTreeMap::from([(
                         ids::update::SUMMARY,
-                        answers::refusal(&service.policy, &refusal),
+                        answers::refusal_plain(&service.policy, &refusal),
                     )])),
                 },
             )
@@ -362,7 +362,7 @@ async fn on_submission(
                 Ok(_) => "".into_response(),
                 Err(refusal) => field_errors(BTreeMap::from([(
                     ids::RESOLVE_SUMMARY,
-                    answers::refusal(&service.policy, &refusal),
+                    answers::refusal_plain(&service.policy, &refusal),
                 )])),
             })
         }
@@ -422,7 +422,7 @@ async fn submit_declare(
         Ok(_) => "".into_response(),
         Err(refusal) => field_errors(BTreeMap::from([(
             SEVERITY,
-            answers::refusal(&service.policy, &refusal),
+            answers::refusal_plain(&service.policy, &refusal),
         )])),
     })
 }
