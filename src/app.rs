@@ -2,9 +2,9 @@
 //! that `main`, the demo and the tests all start the real thing.
 
 use crate::clock::Clock;
+use crate::delivery::Outbox;
 use crate::http::{router, AppState};
 use crate::metrics::Metrics;
-use crate::outbox::Outbox;
 use crate::policy::Policy;
 use crate::scheduler::Scheduler;
 use crate::service::Service;

@@ -6,7 +6,7 @@
 
 pub mod app;
 pub mod clock;
-pub mod deliver;
+pub mod delivery;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod http;
@@ -15,7 +15,6 @@ pub mod integrations;
 pub mod metrics;
 pub mod open_cache;
 pub mod outbound;
-pub mod outbox;
 pub mod policy;
 pub mod render;
 pub mod scheduler;

@@ -16,11 +16,23 @@ async fn advance(h: &Harness, secs: u64) {
     settle(h).await;
 }
 
-/// Waits until the outbox is empty (and a little more, so nothing else is coming).
+/// Waits until the scheduler has ticked everything due and the outbox is empty (and a
+/// little more, so nothing else is coming). Checking the due times too matters on a
+/// loaded machine: an empty outbox before the scheduler's tick is not "settled".
 async fn settle(h: &Harness) {
-    for _ in 0..200 {
+    let store = &h.app().service.store;
+    for _ in 0..400 {
         tokio::time::sleep(Duration::from_millis(25)).await;
-        if h.app().service.store.outbox_depth().await.unwrap() == 0 {
+        // The incidents' committed due times, not the scheduler's index: while a tick is
+        // in flight its lease hides the incident from the index.
+        let now = h.clock.now_ms();
+        let nothing_due = store
+            .open_incidents()
+            .await
+            .unwrap()
+            .iter()
+            .all(|i| i.schedule.next_due_at().is_none_or(|t| t > now));
+        if nothing_due && store.outbox_depth().await.unwrap() == 0 {
             break;
         }
     }

@@ -343,7 +343,7 @@ async fn on_submission(
                     Ok(_) => "".into_response(),
                     Err(refusal) => field_errors(BTreeMap::from([(
                         ids::update::SUMMARY,
-                        answers::refusal(&service.policy, &refusal),
+                        answers::refusal_plain(&service.policy, &refusal),
                     )])),
                 },
             )
@@ -362,7 +362,7 @@ async fn on_submission(
                 Ok(_) => "".into_response(),
                 Err(refusal) => field_errors(BTreeMap::from([(
                     ids::RESOLVE_SUMMARY,
-                    answers::refusal(&service.policy, &refusal),
+                    answers::refusal_plain(&service.policy, &refusal),
                 )])),
             })
         }
@@ -422,7 +422,7 @@ async fn submit_declare(
         Ok(_) => "".into_response(),
         Err(refusal) => field_errors(BTreeMap::from([(
             SEVERITY,
-            answers::refusal(&service.policy, &refusal),
+            answers::refusal_plain(&service.policy, &refusal),
         )])),
     })
 }
@@ -462,7 +462,9 @@ async fn add_to_timeline(
     } else {
         format!("@{author}")
     };
-    let note = format!("{who} at {when}: {}", normalize_mentions(text));
+    // Slack sends message text escaped (`&lt;`); the timeline keeps what people read.
+    let text = crate::render::mrkdwn::unescape(&normalize_mentions(text));
+    let note = format!("{who} at {when}: {text}");
     act_and_explain(service, &inc.id, user, Some(channel), Action::Note(note)).await?;
     Ok("".into_response())
 }

@@ -219,27 +219,94 @@ pub enum EscalationCause {
     Timer { after_ms: i64 },
 }
 
-impl Effect {
-    /// Short stable name, stored in the outbox's `kind` column and used in metrics. A
-    /// typed message shares its name with the pre-rendered kind it replaces.
-    pub fn kind(&self) -> &'static str {
+/// The kind of an effect: stored in the outbox's `kind` column and used as the metric
+/// label, so the names never change. A typed message shares its kind with the
+/// pre-rendered variant it replaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EffectKind {
+    CreateChannel,
+    Invite,
+    SetTopic,
+    PostCard,
+    PinCard,
+    UpdateCard,
+    Announce,
+    UpdateAnnouncement,
+    Post,
+    PostInAnnouncementThread,
+    Ephemeral,
+    DeclaredNotice,
+    Page,
+    Webhook,
+}
+
+impl EffectKind {
+    pub const ALL: [EffectKind; 14] = [
+        EffectKind::CreateChannel,
+        EffectKind::Invite,
+        EffectKind::SetTopic,
+        EffectKind::PostCard,
+        EffectKind::PinCard,
+        EffectKind::UpdateCard,
+        EffectKind::Announce,
+        EffectKind::UpdateAnnouncement,
+        EffectKind::Post,
+        EffectKind::PostInAnnouncementThread,
+        EffectKind::Ephemeral,
+        EffectKind::DeclaredNotice,
+        EffectKind::Page,
+        EffectKind::Webhook,
+    ];
+
+    pub fn as_str(self) -> &'static str {
         match self {
-            Effect::CreateChannel => "create_channel",
-            Effect::Invite { .. } => "invite",
-            Effect::SetTopic => "set_topic",
-            Effect::PostCard => "post_card",
-            Effect::PinCard => "pin_card",
-            Effect::UpdateCard => "update_card",
-            Effect::Announce => "announce",
-            Effect::UpdateAnnouncement => "update_announcement",
-            Effect::Say { .. } | Effect::Post { .. } => "post",
+            EffectKind::CreateChannel => "create_channel",
+            EffectKind::Invite => "invite",
+            EffectKind::SetTopic => "set_topic",
+            EffectKind::PostCard => "post_card",
+            EffectKind::PinCard => "pin_card",
+            EffectKind::UpdateCard => "update_card",
+            EffectKind::Announce => "announce",
+            EffectKind::UpdateAnnouncement => "update_announcement",
+            EffectKind::Post => "post",
+            EffectKind::PostInAnnouncementThread => "post_in_announcement_thread",
+            EffectKind::Ephemeral => "ephemeral",
+            EffectKind::DeclaredNotice => "declared_notice",
+            EffectKind::Page => "page",
+            EffectKind::Webhook => "webhook",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EffectKind> {
+        EffectKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for EffectKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Effect {
+    pub fn kind(&self) -> EffectKind {
+        match self {
+            Effect::CreateChannel => EffectKind::CreateChannel,
+            Effect::Invite { .. } => EffectKind::Invite,
+            Effect::SetTopic => EffectKind::SetTopic,
+            Effect::PostCard => EffectKind::PostCard,
+            Effect::PinCard => EffectKind::PinCard,
+            Effect::UpdateCard => EffectKind::UpdateCard,
+            Effect::Announce => EffectKind::Announce,
+            Effect::UpdateAnnouncement => EffectKind::UpdateAnnouncement,
+            Effect::Say { .. } | Effect::Post { .. } => EffectKind::Post,
             Effect::SayInAnnouncementThread { .. } | Effect::PostInAnnouncementThread { .. } => {
-                "post_in_announcement_thread"
+                EffectKind::PostInAnnouncementThread
             }
-            Effect::Tell { .. } | Effect::Ephemeral { .. } => "ephemeral",
-            Effect::DeclaredNotice { .. } => "declared_notice",
-            Effect::Page { .. } => "page",
-            Effect::Webhook { .. } => "webhook",
+            Effect::Tell { .. } | Effect::Ephemeral { .. } => EffectKind::Ephemeral,
+            Effect::DeclaredNotice { .. } => EffectKind::DeclaredNotice,
+            Effect::Page { .. } => EffectKind::Page,
+            Effect::Webhook { .. } => EffectKind::Webhook,
         }
     }
 
@@ -294,7 +361,8 @@ mod tests {
         ];
         for (json, kind) in old.iter().zip(kinds) {
             let effect: Effect = serde_json::from_str(json).unwrap();
-            assert_eq!(effect.kind(), kind, "{json}");
+            assert_eq!(effect.kind().as_str(), kind, "{json}");
+            assert_eq!(EffectKind::parse(kind), Some(effect.kind()));
         }
     }
 

@@ -112,6 +112,12 @@ pub fn refusal(policy: &Policy, refusal: &Refusal) -> String {
     }
 }
 
+/// A refusal where Slack shows plain text (a modal's field error): people as `@U…`,
+/// nothing escaped.
+pub fn refusal_plain(policy: &Policy, r: &Refusal) -> String {
+    super::mrkdwn::unescape(&super::mrkdwn::plain_user_text(&refusal(policy, r)))
+}
+
 pub fn reply(reply: Reply) -> &'static str {
     match reply {
         Reply::Noted => "Added to the timeline.",
@@ -164,8 +170,25 @@ pub fn list(policy: &Policy, incidents: &[&Incident], now: i64) -> String {
     text
 }
 
-/// `/incident timeline`: every entry, in UTC, with its actor.
+/// Longest answer Slack takes as a message's text.
+const MAX_ANSWER: usize = super::MAX_MESSAGE_TEXT - 100;
+
+/// `/incident timeline`: every entry, in UTC, with its actor. An answer is one message,
+/// so a timeline longer than Slack takes ends with a pointer to the complete record.
 pub fn timeline(inc: &Incident, entries: &[TimelineEntry]) -> String {
+    let text = timeline_text(inc, entries);
+    if text.chars().count() <= MAX_ANSWER {
+        return text;
+    }
+    let mut head = super::mrkdwn::split(&text, MAX_ANSWER)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    head.push_str("\n… the rest is in the post-mortem draft (`/incident postmortem`).");
+    head
+}
+
+fn timeline_text(inc: &Incident, entries: &[TimelineEntry]) -> String {
     let mut text = format!("*Timeline of {}* (UTC)", escape(&inc.id));
     for e in entries {
         let actor = if e.actor == SYSTEM_ACTOR {
@@ -287,5 +310,45 @@ mod tests {
             },
         );
         assert_eq!(text, "Only the Incident Commander (<@U0BOB>) or a warroom admin can take over Incident Commander. Ask <@U0BOB>, or ask them to hand over the role.");
+        let plain = refusal_plain(
+            &policy,
+            &Refusal::NotCommander {
+                ic: "U0BOB".into(),
+                what: Privileged::Resolve,
+            },
+        );
+        assert!(
+            plain.starts_with("Only the Incident Commander (@U0BOB)"),
+            "{plain}"
+        );
+        let plain = refusal_plain(
+            &policy,
+            &Refusal::UnknownSeverity {
+                given: "a&b".into(),
+            },
+        );
+        assert_eq!(plain, "Unknown severity `a&b`. Choose one of: P0|P1|P2|P3.");
+    }
+
+    #[test]
+    fn a_timeline_answer_fits_one_message() {
+        use crate::incident::decide::fixtures::{incident, NOW};
+        let entries: Vec<TimelineEntry> = (0..20)
+            .map(|i| TimelineEntry {
+                at: NOW + i,
+                actor: "U0BOB".into(),
+                kind: "note".into(),
+                text: "<&>".repeat(1_000),
+            })
+            .collect();
+        let text = timeline(&incident(), &entries);
+        assert!(
+            text.chars().count() <= super::super::MAX_MESSAGE_TEXT,
+            "{}",
+            text.len()
+        );
+        assert!(text.ends_with("(`/incident postmortem`)."));
+        let short = timeline(&incident(), &entries[..1]);
+        assert!(short.contains(&"&lt;&amp;&gt;".repeat(1_000)));
     }
 }

@@ -375,7 +375,7 @@ pub(super) async fn insert_effect(
         "INSERT INTO outbox (lane, kind, payload, state, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $4)",
     )
     .bind(lane)
-    .bind(effect.kind())
+    .bind(effect.kind().as_str())
     .bind(payload)
     .bind(now)
     .execute(&mut **tx)

@@ -121,7 +121,8 @@ mod tests {
         let policy = policy();
         let id = || "INC-2026-11-22-001".to_string();
         // (severity, title, private) → effect kinds | refusal
-        let rows: Vec<(&str, &str, bool, Result<Vec<&str>, Refusal>)> = vec![
+        type Row<'a> = (&'a str, &'a str, bool, Result<Vec<&'a str>, Refusal>);
+        let rows: Vec<Row> = vec![
             (
                 "p0",
                 " Checkout down ",

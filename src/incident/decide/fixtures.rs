@@ -77,5 +77,5 @@ pub fn ctx<'a>(policy: &'a Policy, actor: &'a str) -> Ctx<'a> {
 
 /// The kinds of the outcome's effects, in order (for compact table rows).
 pub fn kinds(effects: &[crate::incident::Effect]) -> Vec<&'static str> {
-    effects.iter().map(|e| e.kind()).collect()
+    effects.iter().map(|e| e.kind().as_str()).collect()
 }

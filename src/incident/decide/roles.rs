@@ -115,7 +115,8 @@ mod tests {
             user: user.into(),
         };
         // (incident, actor, action) → (timeline, effect kinds) | refusal
-        let rows: Vec<(_, &str, Action, Result<(&str, Vec<&str>), Refusal>)> = vec![
+        type Expect<'a> = Result<(&'a str, Vec<&'a str>), Refusal>;
+        let rows: Vec<(_, &str, Action, Expect)> = vec![
             (
                 &open,
                 BOB,

@@ -56,7 +56,8 @@ mod tests {
         let open = incident();
         let led = with_ic(incident(), BOB);
         // (incident, actor, severity) → (timeline, effect kinds) | refusal
-        let rows: Vec<(_, &str, &str, Result<(&str, Vec<&str>), Refusal>)> = vec![
+        type Expect<'a> = Result<(&'a str, Vec<&'a str>), Refusal>;
+        let rows: Vec<(_, &str, &str, Expect)> = vec![
             (
                 &open,
                 ALICE,

@@ -4,21 +4,21 @@
 //! incident channel. Several tasks deliver different lanes concurrently; one lane (one
 //! incident) is always delivered in order.
 
+use super::lane::Lane;
+use super::retry::{backoff, Delivery};
+use super::slack::Deliverer;
 use crate::clock::Clock;
-use crate::deliver::{Deliverer, Delivery};
+use crate::incident::effect::EffectKind;
 use crate::incident::{Effect, Notice};
 use crate::metrics::Metrics;
 use crate::policy::Policy;
 use crate::slack::client::{CallError, SharedApi};
 use crate::store::{NewEffect, OutboxRow, Store};
-use rand::Rng;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use tracing::Instrument;
 
-/// Longest wait between retries of a transient failure.
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// How long delivered and failed effects stay in the outbox, and how often it is pruned.
 const KEEP_FINISHED: Duration = Duration::from_secs(7 * 86_400);
 const PRUNE_EVERY: Duration = Duration::from_secs(3_600);
@@ -43,18 +43,6 @@ pub struct Outbox {
     pub http: crate::outbound::HttpClient,
     /// The open-incident snapshot: a new channel changes what `list` shows.
     pub open: Arc<crate::open_cache::OpenIncidents>,
-}
-
-/// Delay before retry number `attempts` (1-based): 0.5 s, 1 s, 2 s … capped, ±20 % jitter.
-pub fn backoff(attempts: i64, err: &CallError) -> Duration {
-    if let CallError::RateLimited(after) = err {
-        return after.unwrap_or(Duration::from_secs(1));
-    }
-    let exp = attempts.clamp(1, 20) as u32 - 1;
-    let base = Duration::from_millis(500).saturating_mul(2u32.saturating_pow(exp));
-    let base = base.min(MAX_BACKOFF);
-    let jitter = rand::thread_rng().gen_range(0.8..1.2);
-    base.mul_f64(jitter)
 }
 
 impl Outbox {
@@ -154,7 +142,7 @@ impl Outbox {
         match outcome {
             Delivery::Done(note) => {
                 self.metrics.delivery(&row.kind, "delivered");
-                if row.kind == "create_channel" {
+                if EffectKind::parse(&row.kind) == Some(EffectKind::CreateChannel) {
                     self.open.invalidate();
                 }
                 self.store.effect_done(row.id, now, note.as_deref()).await?;
@@ -197,12 +185,20 @@ impl Outbox {
         now: i64,
     ) -> Result<(), crate::store::StoreError> {
         if matches!(
-            row.kind.as_str(),
-            "post" | "create_channel" | "page" | "webhook"
+            EffectKind::parse(&row.kind),
+            Some(
+                EffectKind::Post
+                    | EffectKind::CreateChannel
+                    | EffectKind::Page
+                    | EffectKind::Webhook
+            )
         ) {
             return Ok(());
         }
-        let incident_id = row.lane.split('#').next().unwrap_or_default();
+        let lane = Lane::parse(&row.lane);
+        let Some(incident_id) = lane.incident() else {
+            return Ok(());
+        };
         let Some(inc) = self.store.incident(incident_id).await? else {
             return Ok(());
         };

@@ -1,32 +1,18 @@
-//! Turns one outbox effect into Slack Web API calls, rendering state-bearing messages
-//! from the incident as it is now, and records the results (channel id, message ts).
+//! Turns one outbox effect into Slack Web API calls (or hands it to PagerDuty or the
+//! webhook), rendering what it shows from the incident as it is now, and records the
+//! results (channel id, message ts).
 
+use super::lane::Lane;
+use super::retry::{already_done as already, classify, Delivery};
+use super::{pagerduty, webhook};
 use crate::incident::model::Incident;
 use crate::incident::Effect;
-use crate::integrations::{self, Integrations};
+use crate::integrations::Integrations;
 use crate::policy::Policy;
 use crate::render::{blocks, channel_name, notices, Message};
 use crate::slack::client::{CallError, SlackApi};
-use crate::store::{OutboxRow, Store, StoreError};
+use crate::store::{OutboxRow, Store};
 use serde_json::{json, Value};
-
-/// What became of one delivery attempt.
-#[derive(Debug)]
-pub enum Delivery {
-    /// Delivered (or nothing left to do); the note says why when no call was made.
-    Done(Option<String>),
-    /// Try again later.
-    Retry(CallError),
-    /// Will never succeed; recorded and surfaced.
-    Failed(String),
-}
-
-impl From<StoreError> for Delivery {
-    fn from(e: StoreError) -> Delivery {
-        // The database hiccupped between Slack's answer and our record of it: retry.
-        Delivery::Retry(CallError::Transport(format!("store: {e}")))
-    }
-}
 
 pub struct Deliverer<'a> {
     pub store: &'a Store,
@@ -35,19 +21,6 @@ pub struct Deliverer<'a> {
     pub integrations: &'a Integrations,
     pub http: &'a crate::outbound::HttpClient,
     pub clock: &'a crate::clock::Clock,
-}
-
-/// Slack errors that mean "already done": the effect's goal holds.
-fn already(err: &CallError, codes: &[&str]) -> bool {
-    matches!(err, CallError::Api(code) if codes.contains(&code.as_str()))
-}
-
-fn classify(err: CallError) -> Delivery {
-    if err.is_transient() {
-        Delivery::Retry(err)
-    } else {
-        Delivery::Failed(err.code())
-    }
 }
 
 macro_rules! attempt {
@@ -65,7 +38,8 @@ impl Deliverer<'_> {
             Ok(e) => e,
             Err(e) => return Delivery::Failed(format!("corrupt effect: {e}")),
         };
-        if row.lane.is_empty() {
+        let lane = Lane::parse(&row.lane);
+        let Some(incident_id) = lane.incident() else {
             // Not about an incident: only a directed ephemeral makes sense here.
             return match &effect {
                 Effect::Ephemeral {
@@ -75,9 +49,7 @@ impl Deliverer<'_> {
                 } => self.ephemeral(channel, user, text).await,
                 other => Delivery::Failed(format!("{} needs an incident", other.kind())),
             };
-        }
-        // Integration lanes are `{incident}#{integration}`.
-        let incident_id = row.lane.split('#').next().unwrap_or_default();
+        };
         let incident = match self.store.incident(incident_id).await {
             Ok(Some(inc)) => inc,
             Ok(None) => return Delivery::Failed(format!("incident {} not found", row.lane)),
@@ -285,35 +257,16 @@ impl Deliverer<'_> {
                 let text = notices::declared_notice(&inc.id, &channel);
                 self.ephemeral(origin_channel, user, &text).await
             }
-            Effect::Page { action } => {
-                let Some(pd) = &self.integrations.pagerduty else {
-                    return Delivery::Done(Some("PagerDuty is not configured".into()));
-                };
-                let event = integrations::pagerduty_event(pd, self.policy, inc, *action);
-                match integrations::post_json(self.http, &pd.events_url, &event, &[]).await {
-                    Ok(()) => Delivery::Done(None),
-                    Err(e) => classify(e),
+            Effect::Page { action } => match &self.integrations.pagerduty {
+                Some(pd) => pagerduty::deliver(pd, self.http, self.policy, inc, *action).await,
+                None => Delivery::Done(Some("PagerDuty is not configured".into())),
+            },
+            Effect::Webhook { event, detail } => match &self.integrations.webhook {
+                Some(hook) => {
+                    webhook::deliver(hook, self.http, self.clock, inc, event, detail).await
                 }
-            }
-            Effect::Webhook { event, detail } => {
-                let Some(hook) = &self.integrations.webhook else {
-                    return Delivery::Done(Some("no webhook configured".into()));
-                };
-                let body = integrations::webhook_body(event, detail, inc, self.clock);
-                let bytes = serde_json::to_vec(&body).unwrap_or_default();
-                let ts = self.clock.now().timestamp().to_string();
-                let mut headers = vec![(integrations::TIMESTAMP_HEADER, ts.clone())];
-                if let Some(secret) = &hook.secret {
-                    headers.push((
-                        integrations::SIGNATURE_HEADER,
-                        integrations::sign_webhook(secret, &ts, &bytes),
-                    ));
-                }
-                match integrations::post_json(self.http, &hook.url, &body, &headers).await {
-                    Ok(()) => Delivery::Done(None),
-                    Err(e) => classify(e),
-                }
-            }
+                None => Delivery::Done(Some("no webhook configured".into())),
+            },
         }
     }
 
