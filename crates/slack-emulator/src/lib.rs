@@ -12,25 +12,34 @@
 //! error vocabulary both share; `server` the HTTP layer (decoding, auth, faults); `socket` the
 //! Socket Mode side (`apps.connections.open` and the WebSocket Slack pushes envelopes on).
 
+pub mod answers;
 mod api;
+pub mod block_kit;
 pub mod clock;
 pub mod driver;
 pub mod hooks;
 mod model;
+pub mod rate_tiers;
 pub mod requests;
+mod required;
 mod rules;
 mod server;
 pub mod signing;
 mod socket;
 mod state;
+pub mod strictness;
 #[cfg(test)]
 mod tests;
+pub mod text_safety;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use model::{Button, Call, Channel, Ephemeral, FileRef, Message, View};
+pub use model::{Button, Call, Canvas, Channel, Ephemeral, FileRef, Message, View};
+pub use rate_tiers::RateTiers;
+pub use state::CANVAS_REFUSALS;
+pub use strictness::{Strictness, Violation};
 
 use clock::unix_now;
 use server::Shared;
@@ -48,6 +57,12 @@ pub struct Faults {
     pub retry_after_secs: u64,
     /// Delay before answering every call (faulted or not).
     pub latency: Duration,
+    /// Share of calls (0.0–1.0) that Slack applies and then loses the answer to: the channel
+    /// is created, the message posted…, but the app gets HTTP 503 (after
+    /// `lost_answer_delay`, to play a timeout). Recorded in [`FakeSlack::calls`] with
+    /// `http_status: 503` and the real `ok`.
+    pub lost_answer_ratio: f64,
+    pub lost_answer_delay: Duration,
 }
 
 /// A running fake Slack workspace. Cloning gives another handle on the same workspace; the
@@ -130,6 +145,27 @@ impl FakeSlack {
             .post_as_user(channel_id, user, text, thread_ts, unix_now())
     }
 
+    /// Sets a member's names as `users.info` reports them (`profile.display_name` may be empty,
+    /// as for people who never set one). Returns false for an unknown user.
+    pub fn set_profile(&self, id: &str, display_name: &str, real_name: &str) -> bool {
+        self.shared
+            .workspace()
+            .set_profile(id, display_name, real_name)
+    }
+
+    /// Enforces Slack's rate tiers ([`RateTiers::default`] are Slack's published ones), or
+    /// stops enforcing them with `None` (the default).
+    pub fn enforce_rate_tiers(&self, tiers: Option<RateTiers>) {
+        self.shared.set_tiers(tiers);
+    }
+
+    /// Makes `conversations.canvases.create` refuse with `code` (one of
+    /// [`CANVAS_REFUSALS`]: the plan or settings forbid channel canvases), or allows canvases
+    /// again with `None`.
+    pub fn refuse_canvases(&self, code: Option<&'static str>) {
+        self.shared.workspace().refuse_canvases(code);
+    }
+
     pub fn set_faults(&self, faults: Faults) {
         *self.shared.faults() = faults;
     }
@@ -137,6 +173,81 @@ impl FakeSlack {
     /// The faults now in force (the rate-limit burst counts down as calls use it).
     pub fn faults(&self) -> Faults {
         self.shared.faults().clone()
+    }
+
+    // ---- strictness: Slack's rules, and what broke them ----
+
+    /// Sets the rules in force (all of them by default, see [`Strictness`]).
+    pub fn set_strictness(&self, strictness: Strictness) {
+        self.shared.workspace().set_strictness(strictness);
+    }
+
+    pub fn strictness(&self) -> Strictness {
+        self.shared.workspace().strictness().clone()
+    }
+
+    /// Links the app is configured to show (prefixes): not text-safety violations.
+    pub fn allow_links(&self, prefixes: &[&str]) {
+        let mut ws = self.shared.workspace();
+        let mut strictness = ws.strictness().clone();
+        strictness
+            .allowed_links
+            .extend(prefixes.iter().map(|p| p.to_string()));
+        ws.set_strictness(strictness);
+    }
+
+    /// Every broadcast, unconfigured link or refused answer recorded so far.
+    pub fn violations(&self) -> Vec<Violation> {
+        self.shared.workspace().violations()
+    }
+
+    /// Panics listing every violation, if any: call it when a test is done with the fake.
+    #[track_caller]
+    pub fn assert_text_safe(&self) {
+        let violations = self.violations();
+        if !violations.is_empty() {
+            let list: Vec<String> = violations.iter().map(|v| format!("  {v}")).collect();
+            panic!(
+                "the app sent what Slack would not accept or should not show:\n{}",
+                list.join("\n")
+            );
+        }
+    }
+
+    /// Checks the app's answer to a slash command as Slack would (when `answers` is on),
+    /// recording a violation for each broken rule; returns them.
+    pub fn check_command_answer(&self, status: u16, body: &str) -> Vec<String> {
+        self.record_answer("command", "", answers::check_command_answer(status, body))
+    }
+
+    /// Checks the app's answer to an interaction `payload` as Slack would (when `answers` is
+    /// on), recording a violation for each broken rule; returns them.
+    pub fn check_interaction_answer(
+        &self,
+        payload: &serde_json::Value,
+        status: u16,
+        body: &str,
+    ) -> Vec<String> {
+        let kind = payload["type"].as_str().unwrap_or("interaction");
+        let user = payload["user"]["id"].as_str().unwrap_or("");
+        let problems = answers::check_interaction_answer(payload, status, body);
+        self.record_answer(kind, user, problems)
+    }
+
+    fn record_answer(&self, what: &str, target: &str, problems: Vec<String>) -> Vec<String> {
+        let mut ws = self.shared.workspace();
+        if !ws.strictness().answers {
+            return Vec::new();
+        }
+        for p in &problems {
+            ws.record_violation(Violation {
+                method: what.to_owned(),
+                target: target.to_owned(),
+                rule: "answer",
+                found: p.clone(),
+            });
+        }
+        problems
     }
 
     // ---- Socket Mode: Slack's side of the WebSocket ----
@@ -150,12 +261,30 @@ impl FakeSlack {
 
     /// The ack the app sent for `envelope_id` (the whole JSON: `envelope_id` and, if any,
     /// `payload`), waiting up to `timeout` for it.
+    /// The ack's `payload` is the app's answer and is checked as the HTTP answer would be
+    /// ([`FakeSlack::check_command_answer`], [`FakeSlack::check_interaction_answer`]).
     pub async fn socket_ack(
         &self,
         envelope_id: &str,
         timeout: Duration,
     ) -> Option<serde_json::Value> {
-        self.shared.socket.ack(envelope_id, timeout).await
+        let ack = self.shared.socket.ack(envelope_id, timeout).await?;
+        if let Some((kind, payload)) = self.shared.socket.sent(envelope_id) {
+            let answer = match ack.get("payload") {
+                Some(p) if !p.is_null() => p.to_string(),
+                _ => String::new(),
+            };
+            match kind.as_str() {
+                "slash_commands" => {
+                    self.check_command_answer(200, &answer);
+                }
+                "interactive" if payload["user"]["id"].is_string() => {
+                    self.check_interaction_answer(&payload, 200, &answer);
+                }
+                _ => {}
+            }
+        }
+        Some(ack)
     }
 
     /// Socket Mode connections accepted so far (each from a fresh `apps.connections.open`).
@@ -187,6 +316,18 @@ impl FakeSlack {
     /// Top-level messages and thread replies of a channel, in post order.
     pub fn messages(&self, channel_id: &str) -> Vec<Message> {
         self.shared.workspace().messages(channel_id)
+    }
+
+    /// Every channel canvas, in creation order.
+    pub fn canvases(&self) -> Vec<Canvas> {
+        self.shared.workspace().canvases()
+    }
+
+    /// The canvas of a channel, if it has one.
+    pub fn canvas_of(&self, channel_id: &str) -> Option<Canvas> {
+        self.canvases()
+            .into_iter()
+            .find(|c| c.channel == channel_id)
     }
 
     pub fn ephemerals(&self) -> Vec<Ephemeral> {
