@@ -240,7 +240,8 @@ impl Harness {
     }
 
     /// Stops the app, drops the PostgreSQL database, and fails the test if the app sent
-    /// Slack a broadcast, a link the policy does not configure, or an answer Slack refuses.
+    /// Slack a broadcast, a link the policy does not configure, an answer Slack refuses, or a
+    /// call Slack refuses for its shape.
     pub async fn finish(mut self) {
         self.stop().await;
         let violations = self.slack.violations();
@@ -257,8 +258,8 @@ impl Harness {
                 let _ = std::fs::remove_file(format!("{path}{suffix}"));
             }
         }
-        if !violations.is_empty() {
-            self.slack.assert_text_safe();
+        if !violations.is_empty() || !self.slack.refused_calls().is_empty() {
+            self.slack.assert_clean();
         }
     }
 

@@ -7,10 +7,18 @@
 //! argument encodings (GET query, JSON body, form body), `429` with `Retry-After`, and 5xx —
 //! which [`Faults`] injects on demand.
 //!
+//! It is as strict as Slack ([`Strictness`], all on by default): Block Kit rules
+//! (`block_kit`), required arguments (`required`), text safety (`text_safety`: broadcasts and
+//! unconfigured links are recorded as violations) and the app's answers to commands and
+//! interactions (`answers`). It also plays Slack's harder failure modes on demand: answers
+//! lost after the call was applied, and Slack's rate tiers (`rate_tiers`).
+//!
 //! Layout: `model` holds the records tests read back; `state` the workspace and the logic of
 //! each method (pure, no I/O), checking input with Slack's `rules`; `api` the argument and
-//! error vocabulary both share; `server` the HTTP layer (decoding, auth, faults); `socket` the
-//! Socket Mode side (`apps.connections.open` and the WebSocket Slack pushes envelopes on).
+//! error vocabulary both share; `server` the HTTP layer (decoding, auth, faults, tiers);
+//! `socket` the Socket Mode side (`apps.connections.open` and the WebSocket Slack pushes
+//! envelopes on); `driver` and `requests` play Slack towards the app, signed with `signing`
+//! at a `clock`'s now; `hooks` a recording receiver for PagerDuty and webhooks.
 
 pub mod answers;
 mod api;
@@ -214,9 +222,60 @@ impl FakeSlack {
         }
     }
 
+    /// Calls Slack refused for their shape: what a real workspace would refuse too (invalid
+    /// blocks or views, missing arguments, texts, topics or names over Slack's limits).
+    pub fn refused_calls(&self) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.error.as_deref().is_some_and(is_shape_error))
+            .collect()
+    }
+
+    /// Panics listing every violation and every call refused for its shape, if any: call it
+    /// when a test is done with the fake.
+    #[track_caller]
+    pub fn assert_clean(&self) {
+        let refused: Vec<String> = self
+            .refused_calls()
+            .iter()
+            .map(|c| {
+                let text: String = c.args["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .chars()
+                    .take(60)
+                    .collect();
+                format!(
+                    "  {} refused with {} {:?} — text {text:?}",
+                    c.method,
+                    c.error.as_deref().unwrap_or(""),
+                    c.error_messages
+                )
+            })
+            .collect();
+        let violations: Vec<String> = self.violations().iter().map(|v| format!("  {v}")).collect();
+        if !refused.is_empty() || !violations.is_empty() {
+            panic!(
+                "Slack would refuse these calls:\n{}\nand the app sent what Slack should not show, or answers Slack refuses:\n{}",
+                refused.join("\n"),
+                violations.join("\n")
+            );
+        }
+    }
+
     /// Checks the app's answer to a slash command as Slack would (when `answers` is on),
     /// recording a violation for each broken rule; returns them.
+    /// A JSON answer's `text` and `blocks` are also checked for text safety, like a message.
     pub fn check_command_answer(&self, status: u16, body: &str) -> Vec<String> {
+        if let Ok(serde_json::Value::Object(answer)) = serde_json::from_str(body.trim()) {
+            let mut ws = self.shared.workspace();
+            if ws.strictness().text_safety {
+                let allowed = ws.strictness().allowed_links.clone();
+                for v in text_safety::inspect_call("command answer", &answer, &allowed) {
+                    ws.record_violation(v);
+                }
+            }
+        }
         self.record_answer("command", "", answers::check_command_answer(status, body))
     }
 
@@ -245,6 +304,7 @@ impl FakeSlack {
                 target: target.to_owned(),
                 rule: "answer",
                 found: p.clone(),
+                context: String::new(),
             });
         }
         problems
@@ -382,6 +442,20 @@ impl FakeSlack {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
+}
+
+/// Error codes that mean "this request is malformed by Slack's rules", as opposed to the
+/// state of the workspace (`name_taken`, `already_in_channel`…) or the transport.
+fn is_shape_error(code: &str) -> bool {
+    matches!(
+        code,
+        "invalid_blocks"
+            | "invalid_arguments"
+            | "msg_too_long"
+            | "too_long"
+            | "no_text"
+            | "invalid_metadata_format"
+    ) || code.starts_with("invalid_name")
 }
 
 impl std::fmt::Debug for FakeSlack {

@@ -88,6 +88,8 @@ pub struct Call {
     pub ok: bool,
     /// Slack's error code when `ok` is false (`ratelimited`, `http_503`, `channel_not_found`…).
     pub error: Option<String>,
+    /// Slack's explanations of the error (`response_metadata.messages`): which rule broke.
+    pub error_messages: Vec<String>,
 }
 
 /// A clickable button found in a message's blocks.

@@ -178,6 +178,7 @@ async fn api(
             http_status: status,
             ok: false,
             error: Some(error),
+            error_messages: Vec::new(),
         });
         return fault_response(fault);
     }
@@ -190,6 +191,7 @@ async fn api(
                 http_status: 429,
                 ok: false,
                 error: Some("ratelimited".to_owned()),
+                error_messages: Vec::new(),
             });
             return fault_response(Fault::RateLimited { retry_after_secs });
         }
@@ -224,6 +226,11 @@ async fn api(
             http_status: if lost.is_some() { 503 } else { 200 },
             ok: outcome.is_ok(),
             error: outcome.as_ref().err().map(|e| e.code.to_owned()),
+            error_messages: outcome
+                .as_ref()
+                .err()
+                .map(|e| e.messages.clone())
+                .unwrap_or_default(),
         });
         outcome
     };
@@ -260,6 +267,7 @@ async fn upload(
         http_status: status,
         ok: stored,
         error: (!stored).then(|| "file_not_found".to_owned()),
+        error_messages: Vec::new(),
     });
     drop(ws);
     if stored {

@@ -49,14 +49,16 @@ pub struct Violation {
     pub rule: &'static str,
     /// What was sent: the construct (`<!channel>`) or why the answer is refused.
     pub found: String,
+    /// The beginning of the text that carried it, to tell which message it was.
+    pub context: String,
 }
 
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} in {} ({}): {}",
-            self.rule, self.method, self.target, self.found
+            "{} in {} ({}): {} — in {:?}",
+            self.rule, self.method, self.target, self.found, self.context
         )
     }
 }

@@ -51,6 +51,13 @@ pub fn inspect_call(
             }
         }
     }
+    let context: String = ["text", "topic", "initial_comment"]
+        .iter()
+        .find_map(|k| args.get(*k).and_then(Value::as_str))
+        .unwrap_or_default()
+        .chars()
+        .take(60)
+        .collect();
     found
         .into_iter()
         .map(|(rule, construct)| Violation {
@@ -58,6 +65,7 @@ pub fn inspect_call(
             target: target.clone(),
             rule,
             found: construct,
+            context: context.clone(),
         })
         .collect()
 }
