@@ -589,6 +589,20 @@ async fn socket_mode_hello_envelopes_acks_and_disconnect() {
         fake.socket_ack(&id, Duration::from_secs(5)).await,
         Some(ack)
     );
+    assert!(fake.violations().is_empty());
+    // An ack payload is the app's answer, judged as the HTTP answer would be.
+    let id = fake
+        .socket_send(
+            "slash_commands",
+            json!({"command": "/incident", "text": "help"}),
+        )
+        .await;
+    next_json(&mut ws).await;
+    let ack = json!({"envelope_id": id, "payload": {"response_type": "loud", "text": "<!here>"}});
+    ws.send(Message::text(ack.to_string())).await.unwrap();
+    fake.socket_ack(&id, Duration::from_secs(5)).await.unwrap();
+    let rules: Vec<&str> = fake.violations().iter().map(|v| v.rule).collect();
+    assert_eq!(rules, vec!["broadcast", "answer"]);
 
     let id = fake
         .socket_send("events_api", json!({"type": "event_callback"}))
