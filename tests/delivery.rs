@@ -45,7 +45,7 @@ both!(delivers_through_429_bursts_and_5xx, |b| async move {
         error_5xx_ratio: 0.3,
         rate_limit_burst: 4,
         retry_after_secs: 1,
-        latency: Duration::ZERO,
+        ..Faults::default()
     });
     let reply = h
         .command(ALICE, GENERAL, "declare P1 Checkout API returns 500s")

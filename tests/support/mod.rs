@@ -7,7 +7,9 @@
 #[allow(unused_imports)]
 pub use slack_emulator::requests as slack_requests;
 #[allow(unused_imports)]
-pub use slack_emulator::{hooks::HookSink, Button, Channel, FakeSlack, Faults, Message, View};
+pub use slack_emulator::{
+    hooks::HookSink, Button, Channel, FakeSlack, Faults, Message, Strictness, View,
+};
 
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -109,6 +111,12 @@ pub fn test_policy() -> Policy {
     policy
 }
 
+/// The emulator's rules for the suite: all of Slack's, with the links the policy shows
+/// allowed (the built-in policy shows none).
+pub fn strictness() -> Strictness {
+    Strictness::default()
+}
+
 pub struct Harness {
     pub slack: FakeSlack,
     pub app: Option<RunningApp>,
@@ -146,6 +154,7 @@ impl Harness {
     /// earlier version), without the app: set things up, then `boot()`.
     pub async fn unbooted(backend: Backend, policy: Policy, database_url: String) -> Harness {
         let slack = FakeSlack::start(BOT_TOKEN).await.unwrap();
+        slack.set_strictness(strictness());
         for (id, name) in [
             (ALICE, "alice"),
             (BOB, "bob"),
@@ -236,9 +245,12 @@ impl Harness {
         self.boot().await;
     }
 
-    /// Stops the app and drops the PostgreSQL database.
+    /// Stops the app, drops the PostgreSQL database, and fails the test if the app sent
+    /// Slack a broadcast, a link the policy does not configure, an answer Slack refuses, or a
+    /// call Slack refuses for its shape.
     pub async fn finish(mut self) {
         self.stop().await;
+        let violations = self.slack.violations();
         if self.backend == Backend::Postgres {
             use sqlx::Connection;
             let name = self.database_url.rsplit('/').next().unwrap().to_string();
@@ -252,17 +264,23 @@ impl Harness {
                 let _ = std::fs::remove_file(format!("{path}{suffix}"));
             }
         }
+        if !violations.is_empty() || !self.slack.refused_calls().is_empty() {
+            self.slack.assert_clean();
+        }
     }
 
     /// Slack's side of the conversation, pointed at the running app.
     pub fn driver(&self) -> SlackDriver {
         // Signed at the harness clock's now, which tests may shift.
         let clock = self.clock.clone();
+        // Every answer is checked as Slack reads it; what Slack would refuse is recorded in
+        // the fake and fails the test at `finish`.
         SlackDriver::new(
             &self.app().url(),
             SECRET,
             slack_emulator::clock::Clock::from_fn(move || clock.now().timestamp()),
         )
+        .checking_answers(&self.slack)
     }
 
     /// POSTs `body` to `path`, signed as Slack signs it at the harness clock's now.

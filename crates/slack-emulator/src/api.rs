@@ -12,26 +12,33 @@ pub(crate) type Args = Map<String, Value>;
 /// The fields of a successful answer, to be merged next to `"ok": true`.
 pub(crate) type ApiResult = Result<Map<String, Value>, ApiError>;
 
-/// A Slack error: the `error` code, and optionally the human-readable explanation Slack puts in
-/// `response_metadata.messages` (the fake uses it to say which rule a view or block broke).
+/// A Slack error: the `error` code, and the human-readable explanations Slack puts in
+/// `response_metadata.messages` (one per broken rule of a view or blocks; often none).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ApiError {
     pub(crate) code: &'static str,
-    pub(crate) detail: Option<String>,
+    pub(crate) messages: Vec<String>,
 }
 
 impl ApiError {
     pub(crate) fn with_detail(code: &'static str, detail: impl Into<String>) -> Self {
         ApiError {
             code,
-            detail: Some(detail.into()),
+            messages: vec![detail.into()],
         }
+    }
+
+    pub(crate) fn with_messages(code: &'static str, messages: Vec<String>) -> Self {
+        ApiError { code, messages }
     }
 }
 
 impl From<&'static str> for ApiError {
     fn from(code: &'static str) -> Self {
-        ApiError { code, detail: None }
+        ApiError {
+            code,
+            messages: Vec::new(),
+        }
     }
 }
 

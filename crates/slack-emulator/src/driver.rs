@@ -5,7 +5,7 @@
 use super::clock::Clock;
 use super::requests;
 use super::signing::sign;
-use super::{Button, Message, View};
+use super::{Button, FakeSlack, Message, View};
 use serde_json::{json, Value};
 
 /// An HTTP answer from warroom.
@@ -32,6 +32,9 @@ pub struct SlackDriver {
     base_url: String,
     secret: String,
     clock: Clock,
+    /// When set, every answer to a command or interaction is checked against Slack's rules
+    /// and what breaks them is recorded in this fake (see [`FakeSlack::violations`]).
+    checker: Option<FakeSlack>,
 }
 
 impl SlackDriver {
@@ -43,7 +46,15 @@ impl SlackDriver {
             base_url: base_url.trim_end_matches('/').to_string(),
             secret: secret.to_string(),
             clock,
+            checker: None,
         }
+    }
+
+    /// Checks every slash-command and interaction answer as Slack would, recording what it
+    /// refuses in `fake`'s violations.
+    pub fn checking_answers(mut self, fake: &FakeSlack) -> SlackDriver {
+        self.checker = Some(fake.clone());
+        self
     }
 
     pub async fn post_signed(
@@ -72,14 +83,25 @@ impl SlackDriver {
     /// `/incident {text}` typed by `user` in `channel`.
     pub async fn command(&self, user: &str, channel: &str, text: &str) -> reqwest::Result<Reply> {
         let body = requests::slash_command_form(user, channel, text);
-        self.post_signed("/slack/commands", FORM, body).await
+        let reply = self.post_signed("/slack/commands", FORM, body).await?;
+        if let Some(fake) = &self.checker {
+            fake.check_command_answer(reply.status, &reply.body);
+        }
+        Ok(reply)
     }
 
     /// An interaction payload, sent as the `payload` form field.
     pub async fn interact(&self, payload: Value) -> reqwest::Result<Reply> {
         let body =
             serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap_or_default();
-        self.post_signed("/slack/interactions", FORM, body).await
+        let reply = self.post_signed("/slack/interactions", FORM, body).await?;
+        // Only payloads shaped as Slack sends them (a user and a type) have an answer Slack
+        // would read; tests also send malformed ones on purpose.
+        let from_slack = payload["user"]["id"].is_string() && payload["type"].is_string();
+        if let (Some(fake), true) = (&self.checker, from_slack) {
+            fake.check_interaction_answer(&payload, reply.status, &reply.body);
+        }
+        Ok(reply)
     }
 
     /// `user` clicks `button` on `message`.

@@ -7,30 +7,47 @@
 //! argument encodings (GET query, JSON body, form body), `429` with `Retry-After`, and 5xx —
 //! which [`Faults`] injects on demand.
 //!
+//! It is as strict as Slack ([`Strictness`], all on by default): Block Kit rules
+//! (`block_kit`), required arguments (`required`), text safety (`text_safety`: broadcasts and
+//! unconfigured links are recorded as violations) and the app's answers to commands and
+//! interactions (`answers`). It also plays Slack's harder failure modes on demand: answers
+//! lost after the call was applied, and Slack's rate tiers (`rate_tiers`).
+//!
 //! Layout: `model` holds the records tests read back; `state` the workspace and the logic of
 //! each method (pure, no I/O), checking input with Slack's `rules`; `api` the argument and
-//! error vocabulary both share; `server` the HTTP layer (decoding, auth, faults); `socket` the
-//! Socket Mode side (`apps.connections.open` and the WebSocket Slack pushes envelopes on).
+//! error vocabulary both share; `server` the HTTP layer (decoding, auth, faults, tiers);
+//! `socket` the Socket Mode side (`apps.connections.open` and the WebSocket Slack pushes
+//! envelopes on); `driver` and `requests` play Slack towards the app, signed with `signing`
+//! at a `clock`'s now; `hooks` a recording receiver for PagerDuty and webhooks.
 
+pub mod answers;
 mod api;
+pub mod block_kit;
 pub mod clock;
 pub mod driver;
 pub mod hooks;
 mod model;
+pub mod rate_tiers;
 pub mod requests;
+mod required;
 mod rules;
 mod server;
 pub mod signing;
 mod socket;
 mod state;
+pub mod strictness;
 #[cfg(test)]
 mod tests;
+pub mod text_safety;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use model::{Button, Call, Channel, Ephemeral, FileRef, Message, View};
+pub use model::{Button, Call, Canvas, Channel, Ephemeral, FileRef, Message, View};
+pub use rate_tiers::RateTiers;
+pub use state::CANVAS_REFUSALS;
+pub use strictness::{Strictness, Violation};
 
 use clock::unix_now;
 use server::Shared;
@@ -48,6 +65,12 @@ pub struct Faults {
     pub retry_after_secs: u64,
     /// Delay before answering every call (faulted or not).
     pub latency: Duration,
+    /// Share of calls (0.0–1.0) that Slack applies and then loses the answer to: the channel
+    /// is created, the message posted…, but the app gets HTTP 503 (after
+    /// `lost_answer_delay`, to play a timeout). Recorded in [`FakeSlack::calls`] with
+    /// `http_status: 503` and the real `ok`.
+    pub lost_answer_ratio: f64,
+    pub lost_answer_delay: Duration,
 }
 
 /// A running fake Slack workspace. Cloning gives another handle on the same workspace; the
@@ -130,6 +153,27 @@ impl FakeSlack {
             .post_as_user(channel_id, user, text, thread_ts, unix_now())
     }
 
+    /// Sets a member's names as `users.info` reports them (`profile.display_name` may be empty,
+    /// as for people who never set one). Returns false for an unknown user.
+    pub fn set_profile(&self, id: &str, display_name: &str, real_name: &str) -> bool {
+        self.shared
+            .workspace()
+            .set_profile(id, display_name, real_name)
+    }
+
+    /// Enforces Slack's rate tiers ([`RateTiers::default`] are Slack's published ones), or
+    /// stops enforcing them with `None` (the default).
+    pub fn enforce_rate_tiers(&self, tiers: Option<RateTiers>) {
+        self.shared.set_tiers(tiers);
+    }
+
+    /// Makes `conversations.canvases.create` refuse with `code` (one of
+    /// [`CANVAS_REFUSALS`]: the plan or settings forbid channel canvases), or allows canvases
+    /// again with `None`.
+    pub fn refuse_canvases(&self, code: Option<&'static str>) {
+        self.shared.workspace().refuse_canvases(code);
+    }
+
     pub fn set_faults(&self, faults: Faults) {
         *self.shared.faults() = faults;
     }
@@ -137,6 +181,133 @@ impl FakeSlack {
     /// The faults now in force (the rate-limit burst counts down as calls use it).
     pub fn faults(&self) -> Faults {
         self.shared.faults().clone()
+    }
+
+    // ---- strictness: Slack's rules, and what broke them ----
+
+    /// Sets the rules in force (all of them by default, see [`Strictness`]).
+    pub fn set_strictness(&self, strictness: Strictness) {
+        self.shared.workspace().set_strictness(strictness);
+    }
+
+    pub fn strictness(&self) -> Strictness {
+        self.shared.workspace().strictness().clone()
+    }
+
+    /// Links the app is configured to show (prefixes): not text-safety violations.
+    pub fn allow_links(&self, prefixes: &[&str]) {
+        let mut ws = self.shared.workspace();
+        let mut strictness = ws.strictness().clone();
+        strictness
+            .allowed_links
+            .extend(prefixes.iter().map(|p| p.to_string()));
+        ws.set_strictness(strictness);
+    }
+
+    /// Every broadcast, unconfigured link or refused answer recorded so far.
+    pub fn violations(&self) -> Vec<Violation> {
+        self.shared.workspace().violations()
+    }
+
+    /// Panics listing every violation, if any: call it when a test is done with the fake.
+    #[track_caller]
+    pub fn assert_text_safe(&self) {
+        let violations = self.violations();
+        if !violations.is_empty() {
+            let list: Vec<String> = violations.iter().map(|v| format!("  {v}")).collect();
+            panic!(
+                "the app sent what Slack would not accept or should not show:\n{}",
+                list.join("\n")
+            );
+        }
+    }
+
+    /// Calls Slack refused for their shape: what a real workspace would refuse too (invalid
+    /// blocks or views, missing arguments, texts, topics or names over Slack's limits).
+    pub fn refused_calls(&self) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.error.as_deref().is_some_and(is_shape_error))
+            .collect()
+    }
+
+    /// Panics listing every violation and every call refused for its shape, if any: call it
+    /// when a test is done with the fake.
+    #[track_caller]
+    pub fn assert_clean(&self) {
+        let refused: Vec<String> = self
+            .refused_calls()
+            .iter()
+            .map(|c| {
+                let text: String = c.args["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .chars()
+                    .take(60)
+                    .collect();
+                format!(
+                    "  {} refused with {} {:?} — text {text:?}",
+                    c.method,
+                    c.error.as_deref().unwrap_or(""),
+                    c.error_messages
+                )
+            })
+            .collect();
+        let violations: Vec<String> = self.violations().iter().map(|v| format!("  {v}")).collect();
+        if !refused.is_empty() || !violations.is_empty() {
+            panic!(
+                "Slack would refuse these calls:\n{}\nand the app sent what Slack should not show, or answers Slack refuses:\n{}",
+                refused.join("\n"),
+                violations.join("\n")
+            );
+        }
+    }
+
+    /// Checks the app's answer to a slash command as Slack would (when `answers` is on),
+    /// recording a violation for each broken rule; returns them.
+    /// A JSON answer's `text` and `blocks` are also checked for text safety, like a message.
+    pub fn check_command_answer(&self, status: u16, body: &str) -> Vec<String> {
+        if let Ok(serde_json::Value::Object(answer)) = serde_json::from_str(body.trim()) {
+            let mut ws = self.shared.workspace();
+            if ws.strictness().text_safety {
+                let allowed = ws.strictness().allowed_links.clone();
+                for v in text_safety::inspect_call("command answer", &answer, &allowed) {
+                    ws.record_violation(v);
+                }
+            }
+        }
+        self.record_answer("command", "", answers::check_command_answer(status, body))
+    }
+
+    /// Checks the app's answer to an interaction `payload` as Slack would (when `answers` is
+    /// on), recording a violation for each broken rule; returns them.
+    pub fn check_interaction_answer(
+        &self,
+        payload: &serde_json::Value,
+        status: u16,
+        body: &str,
+    ) -> Vec<String> {
+        let kind = payload["type"].as_str().unwrap_or("interaction");
+        let user = payload["user"]["id"].as_str().unwrap_or("");
+        let problems = answers::check_interaction_answer(payload, status, body);
+        self.record_answer(kind, user, problems)
+    }
+
+    fn record_answer(&self, what: &str, target: &str, problems: Vec<String>) -> Vec<String> {
+        let mut ws = self.shared.workspace();
+        if !ws.strictness().answers {
+            return Vec::new();
+        }
+        for p in &problems {
+            ws.record_violation(Violation {
+                method: what.to_owned(),
+                target: target.to_owned(),
+                rule: "answer",
+                found: p.clone(),
+                context: String::new(),
+            });
+        }
+        problems
     }
 
     // ---- Socket Mode: Slack's side of the WebSocket ----
@@ -150,12 +321,30 @@ impl FakeSlack {
 
     /// The ack the app sent for `envelope_id` (the whole JSON: `envelope_id` and, if any,
     /// `payload`), waiting up to `timeout` for it.
+    /// The ack's `payload` is the app's answer and is checked as the HTTP answer would be
+    /// ([`FakeSlack::check_command_answer`], [`FakeSlack::check_interaction_answer`]).
     pub async fn socket_ack(
         &self,
         envelope_id: &str,
         timeout: Duration,
     ) -> Option<serde_json::Value> {
-        self.shared.socket.ack(envelope_id, timeout).await
+        let ack = self.shared.socket.ack(envelope_id, timeout).await?;
+        if let Some((kind, payload)) = self.shared.socket.sent(envelope_id) {
+            let answer = match ack.get("payload") {
+                Some(p) if !p.is_null() => p.to_string(),
+                _ => String::new(),
+            };
+            match kind.as_str() {
+                "slash_commands" => {
+                    self.check_command_answer(200, &answer);
+                }
+                "interactive" if payload["user"]["id"].is_string() => {
+                    self.check_interaction_answer(&payload, 200, &answer);
+                }
+                _ => {}
+            }
+        }
+        Some(ack)
     }
 
     /// Socket Mode connections accepted so far (each from a fresh `apps.connections.open`).
@@ -187,6 +376,18 @@ impl FakeSlack {
     /// Top-level messages and thread replies of a channel, in post order.
     pub fn messages(&self, channel_id: &str) -> Vec<Message> {
         self.shared.workspace().messages(channel_id)
+    }
+
+    /// Every channel canvas, in creation order.
+    pub fn canvases(&self) -> Vec<Canvas> {
+        self.shared.workspace().canvases()
+    }
+
+    /// The canvas of a channel, if it has one.
+    pub fn canvas_of(&self, channel_id: &str) -> Option<Canvas> {
+        self.canvases()
+            .into_iter()
+            .find(|c| c.channel == channel_id)
     }
 
     pub fn ephemerals(&self) -> Vec<Ephemeral> {
@@ -241,6 +442,20 @@ impl FakeSlack {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
+}
+
+/// Error codes that mean "this request is malformed by Slack's rules", as opposed to the
+/// state of the workspace (`name_taken`, `already_in_channel`…) or the transport.
+fn is_shape_error(code: &str) -> bool {
+    matches!(
+        code,
+        "invalid_blocks"
+            | "invalid_arguments"
+            | "msg_too_long"
+            | "too_long"
+            | "no_text"
+            | "invalid_metadata_format"
+    ) || code.starts_with("invalid_name")
 }
 
 impl std::fmt::Debug for FakeSlack {

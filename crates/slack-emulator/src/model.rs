@@ -35,6 +35,8 @@ pub struct Message {
     pub edits: u32,
     /// Files shared with the message by `files.completeUploadExternal`.
     pub files: Vec<FileRef>,
+    /// The message `metadata` the app attached (`{"event_type", "event_payload"}`), if any.
+    pub metadata: Option<Value>,
 }
 
 /// A file shared in a message, with what was uploaded for it.
@@ -44,6 +46,17 @@ pub struct FileRef {
     pub title: String,
     /// The uploaded bytes, decoded as UTF-8 (lossily): post-mortems and exports are text.
     pub content: String,
+}
+
+/// A channel canvas, as `conversations.canvases.create` and `canvases.edit` left it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Canvas {
+    pub id: String,
+    pub channel: String,
+    /// The Markdown content now.
+    pub markdown: String,
+    /// How many times `canvases.edit` changed it.
+    pub edits: u32,
 }
 
 /// A message only one user sees. Slack keeps no history of these, the fake does.
@@ -75,6 +88,8 @@ pub struct Call {
     pub ok: bool,
     /// Slack's error code when `ok` is false (`ratelimited`, `http_503`, `channel_not_found`…).
     pub error: Option<String>,
+    /// Slack's explanations of the error (`response_metadata.messages`): which rule broke.
+    pub error_messages: Vec<String>,
 }
 
 /// A clickable button found in a message's blocks.
@@ -221,6 +236,7 @@ mod tests {
             thread_ts: None,
             edits: 0,
             files: Vec::new(),
+            metadata: None,
         }
     }
 

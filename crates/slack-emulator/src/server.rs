@@ -20,6 +20,7 @@ use serde_json::{json, Map, Value};
 use super::api::{ApiError, Args};
 use super::clock::unix_now;
 use super::model::Call;
+use super::rate_tiers::{retry_after_secs, Limiter, RateTiers};
 use super::socket::Hub;
 use super::state::{is_known_method, Workspace};
 use super::Faults;
@@ -29,6 +30,8 @@ use super::Faults;
 const JSON_FIELDS: &[&str] = &[
     "attachments",
     "blocks",
+    "changes",
+    "document_content",
     "files",
     "metadata",
     "unfurls",
@@ -47,6 +50,9 @@ pub(crate) struct Shared {
     bot_token: String,
     workspace: Mutex<Workspace>,
     faults: Mutex<Faults>,
+    /// Slack's rate tiers, when enforced, and the calls counted against them.
+    tiers: Mutex<Option<RateTiers>>,
+    limiter: Mutex<Limiter>,
     /// The Socket Mode side.
     pub(crate) socket: Arc<Hub>,
 }
@@ -57,6 +63,8 @@ impl Shared {
             bot_token: bot_token.to_owned(),
             workspace: Mutex::new(workspace),
             faults: Mutex::new(Faults::default()),
+            tiers: Mutex::new(None),
+            limiter: Mutex::new(Limiter::default()),
             socket: Arc::new(Hub::default()),
         }
     }
@@ -69,6 +77,34 @@ impl Shared {
 
     pub(crate) fn faults(&self) -> MutexGuard<'_, Faults> {
         self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Enforces Slack's rate tiers (`Some`) or not (`None`, the default).
+    pub(crate) fn set_tiers(&self, tiers: Option<RateTiers>) {
+        *self.tiers.lock().unwrap_or_else(|e| e.into_inner()) = tiers;
+    }
+
+    /// With tiers enforced: admits the call, or says how many seconds to wait.
+    fn over_tier(&self, method: &str, args: &Map<String, Value>) -> Option<u64> {
+        let tiers = self
+            .tiers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()?;
+        let mut limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
+        limiter
+            .admit(&tiers, method, args, std::time::Instant::now())
+            .err()
+            .map(retry_after_secs)
+    }
+
+    /// Whether the answer to this call is lost after the call is applied (and how long the
+    /// answer takes to fail).
+    fn lose_answer(&self) -> Option<std::time::Duration> {
+        let faults = self.faults();
+        let lost = faults.lost_answer_ratio > 0.0
+            && rand::thread_rng().gen::<f64>() < faults.lost_answer_ratio;
+        lost.then_some(faults.lost_answer_delay)
     }
 
     /// Decides whether this call is faulted, consuming one unit of the rate-limit burst.
@@ -142,9 +178,28 @@ async fn api(
             http_status: status,
             ok: false,
             error: Some(error),
+            error_messages: Vec::new(),
         });
         return fault_response(fault);
     }
+
+    if is_known_method(&method) {
+        if let Some(retry_after_secs) = shared.over_tier(&method, &args) {
+            shared.workspace().record_call(Call {
+                method,
+                args: Value::Object(args),
+                http_status: 429,
+                ok: false,
+                error: Some("ratelimited".to_owned()),
+                error_messages: Vec::new(),
+            });
+            return fault_response(Fault::RateLimited { retry_after_secs });
+        }
+    }
+    // Decided before the call runs, applied after: Slack did the work, the answer is lost.
+    let lost = (method != APPS_CONNECTIONS_OPEN)
+        .then(|| shared.lose_answer())
+        .flatten();
 
     let outcome = {
         let mut ws = shared.workspace();
@@ -167,12 +222,24 @@ async fn api(
         ws.record_call(Call {
             method: method.clone(),
             args: Value::Object(args),
-            http_status: 200,
+            // A lost answer is recorded as the 503 the app saw; `ok` says the call was applied.
+            http_status: if lost.is_some() { 503 } else { 200 },
             ok: outcome.is_ok(),
             error: outcome.as_ref().err().map(|e| e.code.to_owned()),
+            error_messages: outcome
+                .as_ref()
+                .err()
+                .map(|e| e.messages.clone())
+                .unwrap_or_default(),
         });
         outcome
     };
+    if let Some(delay) = lost {
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        return fault_response(Fault::ServerError(503));
+    }
     if let Err(e) = &outcome {
         tracing::debug!(method, error = e.code, "fake slack answered an error");
     }
@@ -200,6 +267,7 @@ async fn upload(
         http_status: status,
         ok: stored,
         error: (!stored).then(|| "file_not_found".to_owned()),
+        error_messages: Vec::new(),
     });
     drop(ws);
     if stored {
@@ -231,8 +299,8 @@ fn envelope(outcome: Result<Map<String, Value>, ApiError>) -> Value {
         }
         Err(e) => {
             let mut out = json!({"ok": false, "error": e.code});
-            if let Some(detail) = e.detail {
-                out["response_metadata"] = json!({"messages": [detail]});
+            if !e.messages.is_empty() {
+                out["response_metadata"] = json!({"messages": e.messages});
             }
             out
         }
@@ -488,7 +556,7 @@ mod tests {
             error_5xx_ratio: 1.0,
             rate_limit_burst: 2,
             retry_after_secs: 3,
-            latency: std::time::Duration::ZERO,
+            ..Faults::default()
         };
         let limited = Fault::RateLimited {
             retry_after_secs: 3,

@@ -56,6 +56,8 @@ pub(crate) struct Hub {
     clients: Mutex<Vec<Client>>,
     /// Acks received, by envelope id: the whole JSON the client sent.
     acks: Mutex<HashMap<String, Value>>,
+    /// Envelopes sent, by envelope id: (type, payload), to judge their acks.
+    sent: Mutex<HashMap<String, (String, Value)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -107,6 +109,7 @@ impl Hub {
             envelope["retry_reason"] = json!("");
         }
         let text = envelope.to_string();
+        lock(&self.sent).insert(envelope_id.clone(), (envelope_type.to_owned(), payload));
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             {
@@ -125,6 +128,11 @@ impl Hub {
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+    }
+
+    /// The type and payload of the envelope `envelope_id`, as sent.
+    pub(crate) fn sent(&self, envelope_id: &str) -> Option<(String, Value)> {
+        lock(&self.sent).get(envelope_id).cloned()
     }
 
     /// The ack of `envelope_id`, once received (polling every 10 ms up to `timeout`).

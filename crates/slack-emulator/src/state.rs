@@ -9,6 +9,8 @@
 //! Error codes and their order follow Slack's documentation of each method, so an app that
 //! handles `name_taken` or `already_in_channel` against the fake handles it against Slack.
 
+mod canvases;
+
 use std::collections::{BTreeMap, HashSet};
 
 use rand::rngs::StdRng;
@@ -16,11 +18,16 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Map, Value};
 
 use super::api::{bool_arg, err, json_arg, list_arg, str_arg, ApiError, ApiResult, Args};
-use super::model::{Call, Channel, Ephemeral, FileRef, Message, View};
+pub use canvases::CANVAS_REFUSALS;
+
+use super::model::{Call, Canvas, Channel, Ephemeral, FileRef, Message, View};
+use super::required::missing_argument;
 use super::rules::{
-    has_attachments, message_content, validate_blocks, validate_channel_name, validate_view,
-    MAX_MESSAGE_BLOCKS, MAX_TEXT, MAX_TOPIC,
+    block_kit_errors, has_attachments, message_content, validate_blocks, validate_channel_name,
+    validate_view, MAX_TEXT, MAX_TOPIC,
 };
+use super::strictness::{Strictness, Violation};
+use super::text_safety::inspect_call;
 
 /// The bot's own user id: it creates channels, posts messages and owns what it posts.
 pub(crate) const BOT_USER_ID: &str = "U0BOT";
@@ -37,6 +44,8 @@ pub(crate) const KNOWN_METHODS: &[&str] = &[
     "chat.postEphemeral",
     "chat.postMessage",
     "chat.update",
+    "canvases.edit",
+    "conversations.canvases.create",
     "conversations.create",
     "conversations.history",
     "conversations.info",
@@ -60,6 +69,8 @@ struct User {
     id: String,
     name: String,
     real_name: String,
+    /// What Slack shows for the person; empty when they set none (Slack's default).
+    display_name: String,
     is_bot: bool,
 }
 
@@ -106,6 +117,12 @@ pub(crate) struct Workspace {
     /// The last message ts handed out, as (seconds, counter).
     last_ts: (i64, u32),
     rng: StdRng,
+    /// The rules in force, and what broke the ones that do not refuse the call.
+    strictness: Strictness,
+    violations: Vec<Violation>,
+    canvases: Vec<Canvas>,
+    /// When set, `conversations.canvases.create` answers this (a plan or setting forbids them).
+    canvas_refusal: Option<&'static str>,
 }
 
 impl Workspace {
@@ -131,6 +148,10 @@ impl Workspace {
             uploads: BTreeMap::new(),
             calls: Vec::new(),
             issued_ids: HashSet::new(),
+            strictness: Strictness::default(),
+            violations: Vec::new(),
+            canvases: Vec::new(),
+            canvas_refusal: None,
             // The first ts ends in .000100, like the examples in Slack's docs.
             last_ts: (0, 99),
             rng,
@@ -139,6 +160,7 @@ impl Workspace {
             id: BOT_USER_ID.to_owned(),
             name: BOT_NAME.to_owned(),
             real_name: BOT_NAME.to_owned(),
+            display_name: BOT_NAME.to_owned(),
             is_bot: true,
         });
         ws
@@ -151,14 +173,27 @@ impl Workspace {
         if let Some(user) = self.users.iter_mut().find(|u| u.id == id) {
             user.name = name.to_owned();
             user.real_name = name.to_owned();
+            user.display_name = name.to_owned();
             return;
         }
         self.users.push(User {
             id: id.to_owned(),
             name: name.to_owned(),
             real_name: name.to_owned(),
+            display_name: name.to_owned(),
             is_bot: false,
         });
+    }
+
+    /// Sets a member's profile names as `users.info` reports them (an empty display name is
+    /// what Slack answers for people who set none). Returns false for an unknown user.
+    pub(crate) fn set_profile(&mut self, id: &str, display_name: &str, real_name: &str) -> bool {
+        let Some(user) = self.users.iter_mut().find(|u| u.id == id) else {
+            return false;
+        };
+        user.display_name = display_name.to_owned();
+        user.real_name = real_name.to_owned();
+        true
     }
 
     /// Adds a pre-existing public channel, or replaces the name and members of one.
@@ -269,6 +304,7 @@ impl Workspace {
             thread_ts: thread_ts.map(str::to_owned),
             edits: 0,
             files: Vec::new(),
+            metadata: None,
         });
         Some(ts)
     }
@@ -286,11 +322,51 @@ impl Workspace {
 
     // ---------------------------------------------------------------- dispatch
 
-    /// Runs one Web API method. `now` is the current unix time in seconds.
+    /// Runs one Web API method. `now` is the current unix time in seconds. Slack's argument
+    /// and Block Kit rules are checked first (a broken one refuses the call, as Slack does);
+    /// what a successful call shows is then checked for text safety (recorded, not refused:
+    /// Slack would show it).
     pub(crate) fn dispatch(&mut self, method: &str, args: &Args, now: i64) -> ApiResult {
+        if self.strictness.required_arguments {
+            if let Some(e) = missing_argument(method, args) {
+                return Err(e);
+            }
+        }
+        if self.strictness.block_kit {
+            if let Some(e) = block_kit_errors(method, args) {
+                return Err(e);
+            }
+        }
+        let outcome = self.run_method(method, args, now);
+        if outcome.is_ok() && self.strictness.text_safety {
+            let found = inspect_call(method, args, &self.strictness.allowed_links);
+            self.violations.extend(found);
+        }
+        outcome
+    }
+
+    pub(crate) fn strictness(&self) -> &Strictness {
+        &self.strictness
+    }
+
+    pub(crate) fn set_strictness(&mut self, strictness: Strictness) {
+        self.strictness = strictness;
+    }
+
+    pub(crate) fn violations(&self) -> Vec<Violation> {
+        self.violations.clone()
+    }
+
+    pub(crate) fn record_violation(&mut self, violation: Violation) {
+        self.violations.push(violation);
+    }
+
+    fn run_method(&mut self, method: &str, args: &Args, now: i64) -> ApiResult {
         match method {
             "auth.test" => Ok(auth_test()),
             "conversations.create" => self.conversations_create(args, now),
+            "conversations.canvases.create" => self.conversations_canvases_create(args),
+            "canvases.edit" => self.canvases_edit(args),
             "conversations.invite" => self.conversations_invite(args),
             "conversations.join" => self.conversations_join(args),
             "conversations.info" => self.conversations_info(args),
@@ -406,17 +482,31 @@ impl Workspace {
     fn conversations_history(&self, args: &Args) -> ApiResult {
         let idx = self.visible_channel_arg(args, "channel")?;
         let channel_id = &self.channels[idx].channel.id;
+        // Slack's default page is 100 messages, at most 999; `oldest` is exclusive.
+        let limit = str_arg(args, "limit")
+            .and_then(|l| l.parse::<usize>().ok())
+            .filter(|l| *l > 0)
+            .unwrap_or(100)
+            .min(999);
+        let oldest = str_arg(args, "oldest").and_then(|t| t.parse::<f64>().ok());
+        let with_metadata = bool_arg(args, "include_all_metadata");
         // Newest first, top-level only, as Slack answers.
-        let messages: Vec<Value> = self
+        let matching: Vec<&Message> = self
             .messages
             .iter()
             .rev()
             .filter(|m| &m.channel == channel_id && m.thread_ts.is_none())
-            .map(|m| self.message_json(m))
+            .filter(|m| oldest.is_none_or(|o| m.ts.parse::<f64>().is_ok_and(|ts| ts > o)))
+            .collect();
+        let has_more = matching.len() > limit;
+        let messages: Vec<Value> = matching
+            .into_iter()
+            .take(limit)
+            .map(|m| self.message_json(m, with_metadata))
             .collect();
         Ok(fields([
             ("messages", Value::Array(messages)),
-            ("has_more", json!(false)),
+            ("has_more", json!(has_more)),
             ("response_metadata", json!({"next_cursor": ""})),
         ]))
     }
@@ -465,6 +555,7 @@ impl Workspace {
         };
         self.require_postable(idx)?;
         let (text, blocks) = message_content(args)?;
+        let metadata = message_metadata(args)?;
         let channel_id = self.channels[idx].channel.id.clone();
         let thread_ts = str_arg(args, "thread_ts");
         if let Some(parent) = &thread_ts {
@@ -482,8 +573,9 @@ impl Workspace {
             thread_ts,
             edits: 0,
             files: Vec::new(),
+            metadata,
         };
-        let message_json = self.message_json(&message);
+        let message_json = self.message_json(&message, true);
         self.messages.push(message);
         Ok(fields([
             ("channel", json!(channel_id)),
@@ -505,7 +597,7 @@ impl Workspace {
         let text = str_arg(args, "text");
         // Slack keeps the previous blocks when `blocks` is left out, and clears them for `[]`.
         let blocks = match json_arg(args, "blocks") {
-            Some(raw) => Some(validate_blocks(raw, MAX_MESSAGE_BLOCKS, "invalid_blocks")?),
+            Some(raw) => Some(validate_blocks(raw, "invalid_blocks")?),
             None => None,
         };
         let has_content = text.is_some() || blocks.as_ref().is_some_and(|b| !b.is_null());
@@ -515,16 +607,21 @@ impl Workspace {
         if text.as_ref().is_some_and(|t| t.chars().count() > MAX_TEXT) {
             return err("msg_too_long");
         }
+        let metadata = message_metadata(args)?;
         let message = &mut self.messages[m];
         if let Some(text) = text {
             message.text = text;
+        }
+        // Slack keeps the metadata unless the update carries new metadata.
+        if metadata.is_some() {
+            message.metadata = metadata;
         }
         if let Some(blocks) = blocks {
             message.blocks = blocks;
         }
         message.edits += 1;
         let snapshot = message.clone();
-        let mut message_json = self.message_json(&snapshot);
+        let mut message_json = self.message_json(&snapshot, true);
         if let Some(obj) = message_json.as_object_mut() {
             obj.insert(
                 "edited".into(),
@@ -715,7 +812,7 @@ impl Workspace {
             }
         }
         let blocks = match json_arg(args, "blocks") {
-            Some(raw) => validate_blocks(raw, MAX_MESSAGE_BLOCKS, "invalid_blocks")?,
+            Some(raw) => validate_blocks(raw, "invalid_blocks")?,
             None => Value::Null,
         };
         let mut file_refs = Vec::new();
@@ -753,6 +850,7 @@ impl Workspace {
                 thread_ts: thread_ts.clone(),
                 edits: 0,
                 files: file_refs.clone(),
+                metadata: None,
             });
         }
         Ok(fields([("files", Value::Array(files_json))]))
@@ -881,11 +979,14 @@ impl Workspace {
             "purpose": {"value": "", "creator": "", "last_set": 0},
             "previous_names": [],
             "num_members": c.members.len(),
+            "properties": self.canvas_property(&c.id).map(|canvas| json!({"canvas": canvas})),
         })
     }
 
     /// A message as Slack's history and postMessage answers show it.
-    fn message_json(&self, m: &Message) -> Value {
+    /// `with_metadata`: include the message's `metadata` (history only does when asked with
+    /// `include_all_metadata`).
+    fn message_json(&self, m: &Message, with_metadata: bool) -> Value {
         let mut out = fields([
             ("type", json!("message")),
             ("user", json!(m.user)),
@@ -899,6 +1000,9 @@ impl Workspace {
         }
         if m.blocks.is_array() {
             out.insert("blocks".into(), m.blocks.clone());
+        }
+        if let (Some(metadata), true) = (&m.metadata, with_metadata) {
+            out.insert("metadata".into(), metadata.clone());
         }
         if !m.files.is_empty() {
             let files: Vec<Value> = m
@@ -954,6 +1058,26 @@ fn auth_test() -> Map<String, Value> {
     ])
 }
 
+/// Slack's message metadata: an object with a string `event_type` and an object
+/// `event_payload`; anything else is `invalid_metadata_format`.
+fn message_metadata(args: &Args) -> Result<Option<Value>, ApiError> {
+    let Some(metadata) = json_arg(args, "metadata") else {
+        return Ok(None);
+    };
+    let well_formed = metadata["event_type"]
+        .as_str()
+        .is_some_and(|t| !t.is_empty())
+        && metadata["event_payload"].is_object();
+    if well_formed {
+        Ok(Some(json!({
+            "event_type": metadata["event_type"],
+            "event_payload": metadata["event_payload"],
+        })))
+    } else {
+        err("invalid_metadata_format")
+    }
+}
+
 fn user_json(u: &User) -> Value {
     json!({
         "id": u.id,
@@ -966,7 +1090,7 @@ fn user_json(u: &User) -> Value {
         "tz": "Etc/UTC",
         "tz_offset": 0,
         "profile": {
-            "display_name": u.name,
+            "display_name": u.display_name,
             "real_name": u.real_name,
             "real_name_normalized": u.real_name,
         },

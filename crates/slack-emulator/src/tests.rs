@@ -589,6 +589,20 @@ async fn socket_mode_hello_envelopes_acks_and_disconnect() {
         fake.socket_ack(&id, Duration::from_secs(5)).await,
         Some(ack)
     );
+    assert!(fake.violations().is_empty());
+    // An ack payload is the app's answer, judged as the HTTP answer would be.
+    let id = fake
+        .socket_send(
+            "slash_commands",
+            json!({"command": "/incident", "text": "help"}),
+        )
+        .await;
+    next_json(&mut ws).await;
+    let ack = json!({"envelope_id": id, "payload": {"response_type": "loud", "text": "<!here>"}});
+    ws.send(Message::text(ack.to_string())).await.unwrap();
+    fake.socket_ack(&id, Duration::from_secs(5)).await.unwrap();
+    let rules: Vec<&str> = fake.violations().iter().map(|v| v.rule).collect();
+    assert_eq!(rules, vec!["broadcast", "answer"]);
 
     let id = fake
         .socket_send("events_api", json!({"type": "event_callback"}))
@@ -610,4 +624,401 @@ async fn socket_mode_hello_envelopes_acks_and_disconnect() {
         Value::Null,
         "then the socket closes"
     );
+}
+
+// ---- strictness: Slack's rules over HTTP ----
+
+#[tokio::test]
+async fn invalid_blocks_are_refused_with_every_reason() {
+    let fake = fake().await;
+    let blocks = json!([
+        {"type": "header", "text": {"type": "mrkdwn", "text": "x"}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "y".repeat(3001)}},
+    ]);
+    let out = post_json(
+        &fake,
+        "chat.postMessage",
+        json!({"channel": "C0GENERAL", "text": "x", "blocks": blocks}),
+    )
+    .await
+    .json();
+    assert_eq!(out["ok"], false);
+    assert_eq!(out["error"], "invalid_blocks");
+    assert_eq!(
+        out["response_metadata"]["messages"],
+        json!([
+            "[ERROR] must be a plain_text object [json-pointer:/blocks/0/text/type]",
+            "[ERROR] must be less than 3001 characters [json-pointer:/blocks/1/text/text]"
+        ])
+    );
+    assert!(fake.messages("C0GENERAL").is_empty());
+
+    // A view breaking a rule: invalid_arguments.
+    let view = json!({"type": "modal", "title": {"type": "plain_text", "text": "a title over 24 characters"},
+        "blocks": []});
+    let out = post_json(
+        &fake,
+        "views.open",
+        json!({"trigger_id": "1.2.3", "view": view}),
+    )
+    .await
+    .json();
+    assert_eq!(out["error"], "invalid_arguments");
+    assert_eq!(
+        out["response_metadata"]["messages"][0],
+        "[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"
+    );
+
+    // Switched off, the same blocks are posted.
+    fake.set_strictness(Strictness {
+        block_kit: false,
+        ..Strictness::default()
+    });
+    let out = post_json(
+        &fake,
+        "chat.postMessage",
+        json!({"channel": "C0GENERAL", "text": "x", "blocks": blocks}),
+    )
+    .await
+    .json();
+    assert_eq!(out["ok"], true, "{out}");
+}
+
+#[tokio::test]
+async fn missing_required_arguments_and_limits() {
+    let fake = fake().await;
+    let out = post_json(
+        &fake,
+        "chat.update",
+        json!({"channel": "C0GENERAL", "text": "x"}),
+    )
+    .await
+    .json();
+    assert_eq!(out["error"], "invalid_arguments");
+    assert_eq!(
+        out["response_metadata"]["messages"],
+        json!(["[ERROR] missing required field: ts"])
+    );
+    let out = post_json(
+        &fake,
+        "chat.postEphemeral",
+        json!({"channel": "C0GENERAL", "text": "x"}),
+    )
+    .await
+    .json();
+    assert_eq!(out["error"], "invalid_arguments");
+    // Slack's own answer for a message without a channel.
+    let out = post_json(&fake, "chat.postMessage", json!({"text": "x"}))
+        .await
+        .json();
+    assert_eq!(out["error"], "channel_not_found");
+    let out = post_json(
+        &fake,
+        "chat.postMessage",
+        json!({"channel": "C0GENERAL", "text": "x".repeat(40_001)}),
+    )
+    .await
+    .json();
+    assert_eq!(out["error"], "msg_too_long");
+    for (name, code) in [
+        ("", "invalid_name_required"),
+        ("Has Caps", "invalid_name_specials"),
+        ("x".repeat(81).as_str(), "invalid_name_maxlength"),
+    ] {
+        let out = post_json(&fake, "conversations.create", json!({"name": name}))
+            .await
+            .json();
+        assert_eq!(out["error"], code, "{name}");
+    }
+    let out = post_json(&fake, "conversations.create", json!({"name": "inc"}))
+        .await
+        .json();
+    let id = out["channel"]["id"].as_str().unwrap().to_owned();
+    let out = post_json(
+        &fake,
+        "conversations.setTopic",
+        json!({"channel": id, "topic": "t".repeat(251)}),
+    )
+    .await
+    .json();
+    assert_eq!(out["error"], "too_long");
+}
+
+#[tokio::test]
+async fn broadcasts_and_unconfigured_links_are_recorded() {
+    let fake = fake().await;
+    fake.allow_links(&["https://runbooks.example/"]);
+    let blocks = json!([{"type": "section", "text": {"type": "mrkdwn",
+        "text": "see <https://runbooks.example/db|the runbook> and <https://evil.example|log in>"}}]);
+    let out = post_json(
+        &fake,
+        "chat.postMessage",
+        json!({"channel": "C0GENERAL", "text": "hey <!channel>", "blocks": blocks}),
+    )
+    .await
+    .json();
+    assert_eq!(out["ok"], true, "Slack posts it: the check is the test's");
+    let escaped = "&lt;!here&gt; &lt;https://evil.example|x&gt;";
+    post_json(
+        &fake,
+        "chat.postMessage",
+        json!({"channel": "C0GENERAL", "text": escaped}),
+    )
+    .await;
+    let found: Vec<(String, &str, String)> = fake
+        .violations()
+        .into_iter()
+        .map(|v| (v.method, v.rule, v.found))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "chat.postMessage".to_owned(),
+                "broadcast",
+                "<!channel>".to_owned()
+            ),
+            (
+                "chat.postMessage".to_owned(),
+                "link",
+                "<https://evil.example|log in>".to_owned()
+            ),
+        ]
+    );
+    let caught = std::panic::catch_unwind(|| fake.assert_text_safe());
+    assert!(caught.is_err(), "assert_text_safe fails the test");
+}
+
+#[tokio::test]
+async fn answers_are_checked_and_recorded() {
+    let fake = fake().await;
+    assert!(fake.check_command_answer(200, "").is_empty());
+    assert_eq!(
+        fake.check_command_answer(200, r#"{"response_type":"secret","text":"x"}"#)
+            .len(),
+        1
+    );
+    let click = json!({"type": "block_actions", "user": {"id": "U1"}});
+    assert_eq!(fake.check_interaction_answer(&click, 200, "ok").len(), 1);
+    assert_eq!(fake.violations().len(), 2);
+    assert!(fake.violations().iter().all(|v| v.rule == "answer"));
+    fake.set_strictness(Strictness {
+        answers: false,
+        ..Strictness::default()
+    });
+    assert!(fake.check_interaction_answer(&click, 500, "").is_empty());
+    assert_eq!(fake.violations().len(), 2);
+}
+
+// ---- Slack's failure modes, metadata, canvases, profiles ----
+
+#[tokio::test]
+async fn lost_answers_apply_the_call_then_answer_503() {
+    let fake = fake().await;
+    fake.set_faults(Faults {
+        lost_answer_ratio: 1.0,
+        ..Faults::default()
+    });
+    let reply = post_json(&fake, "conversations.create", json!({"name": "inc"})).await;
+    assert_eq!(reply.status, 503);
+    let channel = fake
+        .channel_by_name("inc")
+        .expect("the channel was created");
+    let call = &fake.calls()[0];
+    assert_eq!((call.http_status, call.ok), (503, true));
+    // The retry meets what the lost call did.
+    fake.set_faults(Faults::default());
+    let again = post_json(&fake, "conversations.create", json!({"name": "inc"}))
+        .await
+        .json();
+    assert_eq!(again["error"], "name_taken");
+    let info = get(&fake, "conversations.info", &[("channel", &channel.id)])
+        .await
+        .json();
+    assert_eq!(info["channel"]["creator"], "U0BOT");
+    assert!(info["channel"]["created"].as_i64().unwrap() > 1_700_000_000);
+    let list = get(&fake, "conversations.list", &[]).await.json();
+    assert!(list["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"] == "inc" && c["creator"] == "U0BOT"));
+}
+
+#[tokio::test]
+async fn message_metadata_is_kept_and_returned_when_asked() {
+    let fake = fake().await;
+    let metadata = json!({"event_type": "warroom_effect", "event_payload": {"effect_id": 42}});
+    let posted = post_json(
+        &fake,
+        "chat.postMessage",
+        json!({"channel": "C0GENERAL", "text": "card", "metadata": metadata}),
+    )
+    .await
+    .json();
+    assert_eq!(posted["ok"], true, "{posted}");
+    assert_eq!(posted["message"]["metadata"], metadata);
+    // Form encoding carries it as JSON text.
+    let form = post_form(
+        &fake,
+        "chat.postMessage",
+        &[
+            ("channel", "C0GENERAL"),
+            ("text", "plain"),
+            (
+                "metadata",
+                &json!({"event_type": "x", "event_payload": {}}).to_string(),
+            ),
+        ],
+    )
+    .await
+    .json();
+    assert_eq!(form["ok"], true);
+    let bad = post_json(
+        &fake,
+        "chat.postMessage",
+        json!({"channel": "C0GENERAL", "text": "x", "metadata": {"event_payload": {}}}),
+    )
+    .await
+    .json();
+    assert_eq!(bad["error"], "invalid_metadata_format");
+
+    let history = get(&fake, "conversations.history", &[("channel", "C0GENERAL")])
+        .await
+        .json();
+    assert!(history["messages"][1].get("metadata").is_none());
+    let history = get(
+        &fake,
+        "conversations.history",
+        &[
+            ("channel", "C0GENERAL"),
+            ("include_all_metadata", "true"),
+            ("limit", "1"),
+        ],
+    )
+    .await
+    .json();
+    assert_eq!(history["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(history["has_more"], true);
+    assert_eq!(history["messages"][0]["metadata"]["event_type"], "x");
+    assert_eq!(fake.messages("C0GENERAL")[0].metadata, Some(metadata));
+}
+
+#[tokio::test]
+async fn rate_tiers_answer_429_with_retry_after() {
+    let fake = fake().await;
+    fake.enforce_rate_tiers(Some(RateTiers {
+        tier2_per_minute: 2,
+        ..RateTiers::default()
+    }));
+    for name in ["a", "b"] {
+        let reply = post_json(&fake, "conversations.create", json!({"name": name})).await;
+        assert_eq!(reply.status, 200);
+    }
+    let reply = post_json(&fake, "conversations.create", json!({"name": "c"})).await;
+    assert_eq!(reply.status, 429);
+    assert_eq!(reply.json()["error"], "ratelimited");
+    let retry: u64 = reply.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert!(
+        fake.channel_by_name("c").is_none(),
+        "a limited call changes nothing"
+    );
+
+    // One post a second per channel.
+    let first = post_json(
+        &fake,
+        "chat.postMessage",
+        json!({"channel": "C0GENERAL", "text": "1"}),
+    )
+    .await;
+    assert_eq!(first.status, 200);
+    let second = post_json(
+        &fake,
+        "chat.postMessage",
+        json!({"channel": "C0GENERAL", "text": "2"}),
+    )
+    .await;
+    assert_eq!(second.status, 429);
+    assert_eq!(second.header("retry-after"), Some("1"));
+
+    fake.enforce_rate_tiers(None);
+    let reply = post_json(&fake, "conversations.create", json!({"name": "c"})).await;
+    assert_eq!(reply.status, 200);
+}
+
+#[tokio::test]
+async fn users_info_reports_profile_names() {
+    let fake = fake().await;
+    assert!(fake.set_profile("U1", "Ali", "Alice Example"));
+    assert!(!fake.set_profile("U404", "x", "y"));
+    let info = get(&fake, "users.info", &[("user", "U1")]).await.json();
+    assert_eq!(info["user"]["profile"]["display_name"], "Ali");
+    assert_eq!(info["user"]["profile"]["real_name"], "Alice Example");
+    assert_eq!(info["user"]["real_name"], "Alice Example");
+    let missing = get(&fake, "users.info", &[("user", "U404")]).await.json();
+    assert_eq!(missing["error"], "user_not_found");
+}
+
+#[tokio::test]
+async fn channel_canvases_are_created_once_and_edited() {
+    let fake = fake().await;
+    let md = |text: &str| json!({"type": "markdown", "markdown": text});
+    let created = post_json(
+        &fake,
+        "conversations.canvases.create",
+        json!({"channel_id": "C0GENERAL", "document_content": md("# Post-mortem\n![](@U1)")}),
+    )
+    .await
+    .json();
+    assert_eq!(created["ok"], true, "{created}");
+    let canvas_id = created["canvas_id"].as_str().unwrap().to_owned();
+    let again = post_json(
+        &fake,
+        "conversations.canvases.create",
+        json!({"channel_id": "C0GENERAL", "document_content": md("x")}),
+    )
+    .await
+    .json();
+    assert_eq!(again["error"], "channel_canvas_already_exists");
+    let info = get(&fake, "conversations.info", &[("channel", "C0GENERAL")])
+        .await
+        .json();
+    assert_eq!(
+        info["channel"]["properties"]["canvas"]["file_id"],
+        canvas_id
+    );
+
+    let edited = post_json(
+        &fake,
+        "canvases.edit",
+        json!({"canvas_id": canvas_id, "changes": [{"operation": "replace", "document_content": md("# v2")}]}),
+    )
+    .await
+    .json();
+    assert_eq!(edited["ok"], true, "{edited}");
+    let canvas = fake.canvas_of("C0GENERAL").unwrap();
+    assert_eq!((canvas.markdown.as_str(), canvas.edits), ("# v2", 1));
+    let unknown = post_json(
+        &fake,
+        "canvases.edit",
+        json!({"canvas_id": "F404", "changes": [{"operation": "replace", "document_content": md("x")}]}),
+    )
+    .await
+    .json();
+    assert_eq!(unknown["error"], "canvas_not_found");
+
+    // A workspace that cannot have channel canvases.
+    post_json(&fake, "conversations.create", json!({"name": "inc"})).await;
+    let inc = fake.channel_by_name("inc").unwrap().id;
+    fake.refuse_canvases(Some(CANVAS_REFUSALS[0]));
+    let refused = post_json(
+        &fake,
+        "conversations.canvases.create",
+        json!({"channel_id": inc, "document_content": md("x")}),
+    )
+    .await
+    .json();
+    assert_eq!(refused["error"], "team_tier_cannot_create_channel_canvases");
+    assert!(fake.canvas_of(&inc).is_none());
 }

@@ -152,6 +152,7 @@ pub async fn flaky_slack(
         rate_limit_burst: 20,
         retry_after_secs: 1,
         latency,
+        ..Faults::default()
     });
     let driver = SlackDriver::new(&app.url(), SECRET, slack_emulator::clock::Clock::system());
     let started = Instant::now();

@@ -1,0 +1,56 @@
+//! What people type reaches Slack as text, never as Slack syntax: broadcasts, links and
+//! mentions a user writes into a title, a note, an update, a resolve summary or an action are
+//! shown, not executed; long texts are cut or split, never refused by Slack. Judged by the
+//! strict emulator (`Harness::finish` fails on any broadcast, unconfigured link or Block Kit
+//! violation it recorded).
+//!
+//! Ignored until the renderer escapes user text: the current product passes these strings
+//! through (see the integrator's notes). Run with `cargo test --test hostile_input --
+//! --ignored`; remove the `#[ignore]`s when they pass.
+
+mod support;
+
+use support::*;
+
+const HOSTILE: &str =
+    "<!channel> <!here> <!everyone> <!subteam^S1> <@U0X> <https://evil.example|log in> & *bold*";
+
+/// Declares with a hostile title, then sends every other kind of user text through the app.
+async fn hostile_run(b: Backend, payload: &str) {
+    let h = Harness::start(b).await;
+    let channel = h.declare(ALICE, &format!("P1 {payload}")).await;
+    for command in [
+        format!("note {payload}"),
+        format!("update {payload}"),
+        format!("action {payload}"),
+        format!("resolve {payload}"),
+    ] {
+        let reply = h.command(ALICE, &channel, &command).await;
+        assert_eq!(reply.status, 200, "{command}: {}", reply.body);
+    }
+    h.eventually("the resolve reached the channel", |s| {
+        s.messages(&channel)
+            .iter()
+            .any(|m| m.plain_text().contains("Resolved"))
+    })
+    .await;
+    // The text is still readable: the words people typed are there.
+    assert!(
+        h.messages_with(&channel, "log in").len() >= 2,
+        "user text lost"
+    );
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "fails until the renderer escapes user text"]
+async fn broadcasts_links_and_mentions_typed_by_people_are_shown_not_executed() {
+    hostile_run(Backend::Sqlite, HOSTILE).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "fails until long titles are cut and long texts split"]
+async fn five_thousand_characters_are_cut_or_split_not_refused() {
+    let long = format!("{HOSTILE} {}", "x".repeat(5_000));
+    hostile_run(Backend::Sqlite, &long).await;
+}
