@@ -2,11 +2,7 @@
 //! mentions a user writes into a title, a note, an update, a resolve summary or an action are
 //! shown, not executed; long texts are cut or split, never refused by Slack. Judged by the
 //! strict emulator (`Harness::finish` fails on any broadcast, unconfigured link or Block Kit
-//! violation it recorded).
-//!
-//! Ignored until the renderer escapes user text: the current product passes these strings
-//! through (see the integrator's notes). Run with `cargo test --test hostile_input --
-//! --ignored`; remove the `#[ignore]`s when they pass.
+//! violation it recorded). On SQLite and PostgreSQL.
 
 mod support;
 
@@ -42,15 +38,15 @@ async fn hostile_run(b: Backend, payload: &str) {
     h.finish().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails until the renderer escapes user text"]
-async fn broadcasts_links_and_mentions_typed_by_people_are_shown_not_executed() {
-    hostile_run(Backend::Sqlite, HOSTILE).await;
-}
+both!(
+    broadcasts_links_and_mentions_typed_by_people_are_shown_not_executed,
+    |b| async move { hostile_run(b, HOSTILE).await }
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails until long titles are cut and long texts split"]
-async fn five_thousand_characters_are_cut_or_split_not_refused() {
-    let long = format!("{HOSTILE} {}", "x".repeat(5_000));
-    hostile_run(Backend::Sqlite, &long).await;
-}
+both!(
+    five_thousand_characters_are_cut_or_split_not_refused,
+    |b| async move {
+        let long = format!("{HOSTILE} {}", "x".repeat(5_000));
+        hostile_run(b, &long).await
+    }
+);
