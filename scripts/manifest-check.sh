@@ -34,6 +34,20 @@ for dir in manifests/kubernetes/overlays/*/; do
 done
 [ "${#overlays[@]}" -ge 2 ] || { echo "expected the sqlite and postgres-ha overlays" >&2; exit 1; }
 
+# The README's Deploy section: its example overlay renders, with its namespace and image.
+readme="$out/readme-example"
+rm -rf "$readme"
+mkdir -p "$readme/deploy/prod"
+ln -s "$(pwd)/manifests" "$readme/manifests"
+awk '/deploy-overlay-example/{f=1; next} f && /```yaml/{g=1; next} g && /```/{exit} g{sub(/^   /, ""); print}' \
+  README.md > "$readme/deploy/prod/kustomization.yaml"
+[ -s "$readme/deploy/prod/kustomization.yaml" ] || { echo "README.md: no deploy-overlay-example block" >&2; exit 1; }
+kubectl kustomize "$readme/deploy/prod" > "$out/readme-example.yaml"
+grep -q '^  namespace: warroom$' "$out/readme-example.yaml" \
+  && grep -q 'image: registry.example.com/platform/warroom:0.1.0' "$out/readme-example.yaml" \
+  || { echo "README.md: the example overlay does not set the namespace and the image" >&2; exit 1; }
+echo "rendered README.md's example overlay -> $out/readme-example.yaml"
+
 # The example Secret is applied by hand, not by an overlay: validate it as well.
 cp manifests/kubernetes/secret.example.yaml "$out/secret.example.yaml"
 
