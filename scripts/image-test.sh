@@ -5,14 +5,17 @@
 #
 # No container registry is reachable from CI, so the Dockerfile's base images (build
 # arguments) are replaced by local equivalents made from Debian's packages:
-#   builder: Debian 12 from debootstrap (gcc, libc6-dev, CA certificates) plus this
-#            machine's own Rust toolchain, laid out like the official rust:1-bookworm;
+#   builder: Debian 12 from debootstrap (gcc, libc6-dev, CA certificates), with cargo
+#            and rustc where rust:1-bookworm has them on PATH: this machine's own
+#            toolchain, bind-mounted read-only for the build (not copied: buildah's vfs
+#            driver copies every layer in full, and disk is scarce on CI machines);
 #   runtime: like distroless/cc-debian12:nonroot: glibc, libgcc, tzdata and the CA bundle
 #            of that same Debian 12, users root and nonroot (65532), no shell.
 # Everything is cached under $WARROOM_IMAGE_CACHE (default /var/cache/warroom-image-test):
-# the Debian root filesystem, buildah's storage (the bases and the layers) and the
-# build's cache mounts (cargo registry, target directory), so a run after a source
-# change recompiles only the warroom crate.
+# buildah's storage (the two bases, the image) and the build's cache mounts (cargo
+# registry, target directory), so a run after a source change recompiles only the
+# warroom crate. About 2.5 GB; the script skips when less than $WARROOM_IMAGE_MIN_FREE_GB
+# (default 6) is free there.
 #
 # Needs root (buildah with --storage-driver vfs --isolation chroot). Installs buildah and
 # debootstrap from Debian's packages when missing. When something cannot work on this
@@ -25,7 +28,7 @@ repo="$(pwd)"
 CACHE="${WARROOM_IMAGE_CACHE:-/var/cache/warroom-image-test}"
 # Bump when the recipe of the root filesystem or of a base changes, to rebuild it.
 ROOTFS_RECIPE=1
-BASE_RECIPE=2
+BASE_RECIPE=3
 IMAGE=localhost/warroom:image-test
 PG_ADMIN="${WARROOM_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
 
@@ -52,9 +55,13 @@ if [ "${#need_pkgs[@]}" -gt 0 ]; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"; } >/dev/null 2>&1 \
     || skip "could not install ${need_pkgs[*]} with apt-get: no image was built"
 fi
-command -v rustc >/dev/null || skip "no Rust toolchain on this machine to put in the local builder base"
+command -v rustc >/dev/null || skip "no Rust toolchain on this machine to build with"
 
 mkdir -p "$CACHE/tmp"
+free_gb=$(( $(df -Pk "$CACHE" | awk 'NR==2{print $4}') / 1024 / 1024 ))
+min_free_gb="${WARROOM_IMAGE_MIN_FREE_GB:-6}"
+[ "$free_gb" -ge "$min_free_gb" ] \
+  || skip "only ${free_gb} GB free under $CACHE (the build needs ${min_free_gb} GB): no image was built"
 # buildah keeps RUN --mount=type=cache directories under $TMPDIR: keep them in the cache.
 export TMPDIR="$CACHE/tmp"
 B() {
@@ -64,13 +71,12 @@ B() {
 B rm --all >/dev/null 2>&1 || true
 has_image() { B inspect --type image "$1" >/dev/null 2>&1; }
 
-rust_version="$(rustc --version | awk '{print $2}')"
-BUILDER_BASE="localhost/warroom-base/rust:${rust_version}-bookworm-r${BASE_RECIPE}"
+BUILDER_BASE="localhost/warroom-base/rust:1-bookworm-r${BASE_RECIPE}"
 RUNTIME_BASE="localhost/warroom-base/cc-debian12:nonroot-r${BASE_RECIPE}"
 
 # ---- the Debian 12 root filesystem (debootstrap) ------------------------------------------
 rootfs="$CACHE/rootfs-bookworm-r${ROOTFS_RECIPE}"
-if [ ! -f "$rootfs/.complete" ]; then
+if { ! has_image "$BUILDER_BASE" || ! has_image "$RUNTIME_BASE"; } && [ ! -f "$rootfs/.complete" ]; then
   # The Debian mirror this machine's apt uses (deb822 or one-line sources).
   mirror="$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n1 || true)"
   [ -n "$mirror" ] || mirror="$(awk '$1=="deb"{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)"
@@ -87,17 +93,15 @@ if [ ! -f "$rootfs/.complete" ]; then
 fi
 
 # ---- local base images --------------------------------------------------------------------
+sysroot="$(rustc --print sysroot)"
 if ! has_image "$BUILDER_BASE"; then
-  sysroot="$(rustc --print sysroot)"
   ctr="$(B from scratch)"
   mnt="$(B mount "$ctr")"
   cp -a "$rootfs"/. "$mnt"/
   rm -f "$mnt/.complete"
-  # The toolchain without its documentation, where rustup puts it in rust:1-bookworm.
+  rm -rf "$mnt"/var/cache/apt/archives/*.deb "$mnt"/usr/share/doc "$mnt"/usr/share/man
+  # Where the toolchain is mounted during the build, and where cargo keeps its registry.
   mkdir -p "$mnt/usr/local/rustup/toolchain" "$mnt/usr/local/cargo/bin"
-  for part in bin lib libexec; do
-    [ -d "$sysroot/$part" ] && cp -a "$sysroot/$part" "$mnt/usr/local/rustup/toolchain/"
-  done
   # The builder downloads crates: trust what this machine trusts (a TLS-inspecting egress
   # proxy's CA, for one), as the official image trusts the public CAs.
   cp "${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}" "$mnt/etc/ssl/certs/ca-certificates.crt"
@@ -108,7 +112,7 @@ if ! has_image "$BUILDER_BASE"; then
     --workingdir / "$ctr"
   B commit -q "$ctr" "$BUILDER_BASE" >/dev/null
   B rm "$ctr" >/dev/null
-  phase "builder base $BUILDER_BASE made (rustc $rust_version)"
+  phase "builder base $BUILDER_BASE made"
 fi
 
 if ! has_image "$RUNTIME_BASE"; then
@@ -163,10 +167,13 @@ EOF
   B rm "$ctr" >/dev/null
   phase "runtime base $RUNTIME_BASE made"
 fi
+# The bases hold what is needed from the root filesystem.
+rm -rf "$rootfs"
 
 # ---- the image, from the production Dockerfile ----------------------------------------------
 echo "image-test: building $IMAGE from ./Dockerfile (bases: $BUILDER_BASE, $RUNTIME_BASE)"
-B bud --isolation chroot --layers --pull=false \
+B bud --isolation chroot --pull=false \
+  --volume "$sysroot:/usr/local/rustup/toolchain:ro" \
   --build-arg RUST_IMAGE="$BUILDER_BASE" \
   --build-arg RUNTIME_IMAGE="$RUNTIME_BASE" \
   -t "$IMAGE" -f Dockerfile . > "$CACHE/build.log" 2>&1 || {
@@ -175,6 +182,8 @@ B bud --isolation chroot --layers --pull=false \
   exit 1
 }
 phase "image built"
+# The previous run's image, now untagged.
+B rmi --prune >/dev/null 2>&1 || true
 size_bytes="$(B inspect --type image --format '{{.Size}}' "$IMAGE" 2>/dev/null || echo 0)"
 B images --format '{{.Name}}:{{.Tag}} {{.Size}}' | grep -E '^(localhost/warroom:|localhost/warroom-base)' || true
 

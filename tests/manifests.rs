@@ -740,13 +740,48 @@ fn dockerfile_builds_in_one_stage_and_runs_unprivileged_in_another() {
         "the builder runs cargo build --release --locked"
     );
     assert!(
-        builder
-            .iter()
-            .any(|l| l.starts_with("COPY") && l.contains("migrations")),
-        "migrations are embedded at compile time"
+        builder.iter().any(|l| l.contains("cargo build")
+            && l.contains("-p warroom")
+            && l.contains("--no-default-features")),
+        "the image holds the product only: no emulator, demo or bench"
     );
+    let ignore = read(".dockerignore");
+    let ignored: Vec<&str> = ignore
+        .lines()
+        .map(|l| l.trim().trim_end_matches('/'))
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let copies_whole_context = builder
+        .iter()
+        .any(|l| l.starts_with("COPY . ") || l.starts_with("COPY ./ "));
+    for needed in ["src", "migrations", "Cargo.toml", "Cargo.lock"] {
+        assert!(
+            !ignored.contains(&needed),
+            ".dockerignore must not leave out {needed}"
+        );
+        assert!(
+            copies_whole_context
+                || builder
+                    .iter()
+                    .any(|l| l.starts_with("COPY") && l.contains(needed)),
+            "the builder copies {needed} (migrations are embedded at compile time)"
+        );
+    }
+
+    // Base images are build arguments (a registry mirror, or local bases in
+    // scripts/image-test.sh) whose defaults are the official images.
+    let arg_default = |name: &str| {
+        lines
+            .iter()
+            .find_map(|l| l.strip_prefix(&format!("ARG {name}=")))
+            .unwrap_or_else(|| panic!("ARG {name}=<default image>"))
+    };
+    assert!(arg_default("RUST_IMAGE").contains("rust:1-bookworm"));
+    assert!(arg_default("RUNTIME_IMAGE").contains("distroless/cc-debian12"));
+    assert!(lines[stages[0]].starts_with("FROM ${RUST_IMAGE}"));
 
     let runtime = &lines[*stages.last().unwrap()..];
+    assert!(runtime[0].starts_with("FROM ${RUNTIME_IMAGE}"));
     assert!(runtime.iter().any(|l| l.starts_with("COPY --from=builder")));
     let user = runtime
         .iter()
@@ -765,13 +800,7 @@ fn dockerfile_builds_in_one_stage_and_runs_unprivileged_in_another() {
         .iter()
         .any(|l| l.starts_with("ENTRYPOINT") && l.contains("warroom")));
 
-    let ignore = read(".dockerignore");
     for entry in ["target", ".git"] {
-        assert!(
-            ignore
-                .lines()
-                .any(|l| l.trim().trim_end_matches('/') == entry),
-            ".dockerignore leaves out {entry}"
-        );
+        assert!(ignored.contains(&entry), ".dockerignore leaves out {entry}");
     }
 }
