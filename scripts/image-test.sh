@@ -14,8 +14,8 @@
 # Everything is cached under $WARROOM_IMAGE_CACHE (default /var/cache/warroom-image-test):
 # buildah's storage (the two bases, the image) and the build's cache mounts (cargo
 # registry, target directory), so a run after a source change recompiles only the
-# warroom crate. About 2.5 GB; the script skips when less than $WARROOM_IMAGE_MIN_FREE_GB
-# (default 6) is free there.
+# warroom crate. About 1.6 GB (2.5 GB at the peak of a build); it skips when less than $WARROOM_IMAGE_MIN_FREE_GB
+# (default 4) is free there.
 #
 # Needs root (buildah with --storage-driver vfs --isolation chroot). Installs buildah and
 # debootstrap from Debian's packages when missing. When something cannot work on this
@@ -59,7 +59,7 @@ command -v rustc >/dev/null || skip "no Rust toolchain on this machine to build 
 
 mkdir -p "$CACHE/tmp"
 free_gb=$(( $(df -Pk "$CACHE" | awk 'NR==2{print $4}') / 1024 / 1024 ))
-min_free_gb="${WARROOM_IMAGE_MIN_FREE_GB:-6}"
+min_free_gb="${WARROOM_IMAGE_MIN_FREE_GB:-4}"
 [ "$free_gb" -ge "$min_free_gb" ] \
   || skip "only ${free_gb} GB free under $CACHE (the build needs ${min_free_gb} GB): no image was built"
 # buildah keeps RUN --mount=type=cache directories under $TMPDIR: keep them in the cache.
@@ -184,7 +184,7 @@ B bud --isolation chroot --pull=false \
 phase "image built"
 # The previous run's image, now untagged.
 B rmi --prune >/dev/null 2>&1 || true
-size_bytes="$(B inspect --type image --format '{{.Size}}' "$IMAGE" 2>/dev/null || echo 0)"
+size="$(B images --format '{{.Size}}' "$IMAGE" 2>/dev/null | head -n1)"
 B images --format '{{.Name}}:{{.Tag}} {{.Size}}' | grep -E '^(localhost/warroom:|localhost/warroom-base)' || true
 
 # ---- the image's configuration --------------------------------------------------------------
@@ -293,4 +293,4 @@ else
   echo "image-test: SKIPPED the PostgreSQL run: no PostgreSQL at $PG_ADMIN"
 fi
 
-echo "image-test: ok: $IMAGE is $((size_bytes / 1024 / 1024)) MiB ($size_bytes bytes); total $((SECONDS - started)) s"
+echo "image-test: ok: $IMAGE is $size; total $((SECONDS - started)) s"
