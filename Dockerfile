@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 #
-# warroom container image.
+# warroom container image: the `warroom` binary only (no emulator, demo or bench), on a
+# runtime with glibc, libgcc and CA certificates, running as uid 65532.
 #
 #   docker build -t warroom .
 #   docker run --rm -p 3000:3000 \
@@ -8,35 +9,35 @@
 #     -e DATABASE_URL=postgres://… warroom
 #
 # Without DATABASE_URL the embedded SQLite default (sqlite://warroom.db) is created in
-# the working directory, /home/nonroot; mount a volume there to keep it.
+# the working directory, /home/nonroot; mount a volume there (or set DATABASE_URL to a
+# file on a volume) to keep it.
+#
+# The base images are build arguments so that a machine without access to a container
+# registry can build the same file against bases it made itself (scripts/image-test.sh
+# does that). Both must be Debian 12 (bookworm): the runtime's glibc is the one the
+# builder links against.
+ARG RUST_IMAGE=docker.io/library/rust:1-bookworm
+ARG RUNTIME_IMAGE=gcr.io/distroless/cc-debian12:nonroot
 
 # ---- builder ----------------------------------------------------------------------------
-FROM rust:1-bookworm AS builder
+FROM ${RUST_IMAGE} AS builder
 WORKDIR /build
-
-# Dependencies first, against placeholder sources, so this layer is reused until
-# Cargo.toml or Cargo.lock change.
-COPY Cargo.toml Cargo.lock ./
-RUN mkdir src \
- && echo 'fn main() {}' > src/main.rs \
- && touch src/lib.rs \
- && cargo build --release --locked \
- && rm -rf src
-
-# The real sources. Migrations are embedded at compile time (sqlx::migrate!), so they
-# are needed here, not at run time.
-COPY migrations ./migrations
-COPY src ./src
-# COPY keeps the files' own modification times, which may predate the placeholder
-# build: touch the crate roots so cargo rebuilds the crate itself.
-RUN touch src/main.rs src/lib.rs \
- && cargo build --release --locked \
+# The workspace (see .dockerignore for what stays out). Migrations are embedded at
+# compile time (sqlx::migrate!), so they are needed here, not at run time.
+COPY . .
+# The registry and the target directory are cache mounts: a rebuild after a source change
+# recompiles the changed crates only (BuildKit and buildah both keep them between builds).
+# The binary is copied out of the cache mount, which is not part of the layer.
+# --no-default-features leaves out the emulator, demo and bench.
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/build/target \
+    cargo build --release --locked -p warroom --no-default-features --bin warroom \
  && install -D -m 0755 target/release/warroom /out/warroom
 
 # ---- runtime ----------------------------------------------------------------------------
-# glibc and libgcc of Debian 12 (what the builder links against) and CA certificates for
-# TLS to Slack, PagerDuty and PostgreSQL; no shell, no package manager.
-FROM gcr.io/distroless/cc-debian12:nonroot AS runtime
+# glibc and libgcc of Debian 12 and CA certificates for TLS to Slack, PagerDuty and
+# PostgreSQL; no shell, no package manager.
+FROM ${RUNTIME_IMAGE} AS runtime
 COPY --from=builder /out/warroom /usr/local/bin/warroom
 WORKDIR /home/nonroot
 USER 65532:65532

@@ -1,6 +1,6 @@
 //! Deployment artifacts stay in step with the code: the Slack app manifest (routes,
 //! shortcut, scopes), the scopes with the Web API methods the source calls, the
-//! Kubernetes manifests with SPEC §1, and the Dockerfile's basic shape.
+//! Kustomize overlays with the environment the binary reads, and the Dockerfile's shape.
 
 use serde::Deserialize;
 use serde_yaml::Value;
@@ -247,7 +247,9 @@ fn every_called_method_has_its_scopes_and_every_listed_method_is_called() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Kubernetes
+// Kubernetes: every Kustomize overlay, rendered by `kubectl kustomize` as `kubectl apply -k`
+// would, is checked against the code. scripts/manifest-check.sh also validates the same
+// output against Kubernetes' own schemas.
 
 /// Every variable of SPEC §1.
 const SPEC_ENV: &[&str] = &[
@@ -266,45 +268,80 @@ const SPEC_ENV: &[&str] = &[
     "RUST_LOG",
 ];
 const REQUIRED_ENV: &[&str] = &["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "DATABASE_URL"];
+const SECRET_ENV: &[&str] = &[
+    "SLACK_SIGNING_SECRET",
+    "SLACK_BOT_TOKEN",
+    "WARROOM_API_TOKEN",
+];
 const LABEL: &str = "app.kubernetes.io/name";
+const OVERLAYS: &[&str] = &["sqlite", "postgres-ha"];
 
-/// Every document of every `manifests/kubernetes/*.yaml`, by kind (one object per kind).
-fn kube_objects() -> BTreeMap<String, Value> {
-    let dir = root().join("manifests/kubernetes");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-        .collect();
-    paths.sort();
-    let mut objects = BTreeMap::new();
-    for path in paths {
-        let text = std::fs::read_to_string(&path).expect("readable manifest");
-        for doc in serde_yaml::Deserializer::from_str(&text) {
-            let value = Value::deserialize(doc)
-                .unwrap_or_else(|e| panic!("{}: not YAML: {e}", path.display()));
-            if value.is_null() {
-                continue; // an empty document, e.g. after a trailing `---`
+/// String literals in the product's sources that look like environment variable names
+/// (`"WARROOM_LISTEN"`), wherever they are read: a `std::env::var`, a lookup closure or a
+/// clap `env = "…"` attribute. `RUST_LOG` is read by tracing-subscriber's default filter.
+fn env_names_in_source() -> BTreeSet<String> {
+    let src = root().join("src");
+    let skip = [src.join("emulator"), src.join("bench")];
+    let mut files = Vec::new();
+    rust_files(&src, &skip, &mut files);
+    let mut names = BTreeSet::from(["RUST_LOG".to_string()]);
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        for piece in text.split('"').skip(1).step_by(2) {
+            let looks_like_env = piece.len() > 3
+                && piece.contains('_')
+                && piece
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if looks_like_env {
+                names.insert(piece.to_string());
             }
-            let kind = str_at(&value, "kind").to_string();
-            assert!(
-                value.get("apiVersion").is_some(),
-                "{}: {kind} has no apiVersion",
-                path.display()
-            );
-            assert_eq!(
-                value
-                    .get("metadata")
-                    .and_then(|m| m.get("labels"))
-                    .and_then(|l| l.get(LABEL))
-                    .and_then(Value::as_str),
-                Some("warroom"),
-                "{}: {kind} lacks the label {LABEL}: warroom",
-                path.display()
-            );
-            let previous = objects.insert(kind.clone(), value);
-            assert!(previous.is_none(), "two {kind} objects");
         }
+    }
+    names
+}
+
+/// `kubectl kustomize <dir>`: the objects `kubectl apply -k <dir>` would apply.
+fn render(overlay: &str) -> Vec<Value> {
+    let dir = root().join("manifests/kubernetes/overlays").join(overlay);
+    let kubectl = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
+    let out = std::process::Command::new(&kubectl)
+        .arg("kustomize")
+        .arg(&dir)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("running `{kubectl} kustomize` (install kubectl, or set KUBECTL): {e}")
+        });
+    assert!(
+        out.status.success(),
+        "kubectl kustomize {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("UTF-8 YAML");
+    serde_yaml::Deserializer::from_str(&text)
+        .map(|doc| Value::deserialize(doc).expect("kustomize prints YAML"))
+        .filter(|v| !v.is_null())
+        .collect()
+}
+
+/// The rendered objects of an overlay by kind (one object per kind), each labelled.
+fn kube_objects(overlay: &str) -> BTreeMap<String, Value> {
+    let mut objects = BTreeMap::new();
+    for value in render(overlay) {
+        let kind = str_at(&value, "kind").to_string();
+        assert!(value.get("apiVersion").is_some(), "{overlay}: {kind}");
+        assert_eq!(
+            value
+                .get("metadata")
+                .and_then(|m| m.get("labels"))
+                .and_then(|l| l.get(LABEL))
+                .and_then(Value::as_str),
+            Some("warroom"),
+            "{overlay}: {kind} lacks the label {LABEL}: warroom"
+        );
+        let previous = objects.insert(kind.clone(), value);
+        assert!(previous.is_none(), "{overlay}: two {kind} objects");
     }
     objects
 }
@@ -312,7 +349,7 @@ fn kube_objects() -> BTreeMap<String, Value> {
 fn object<'a>(objects: &'a BTreeMap<String, Value>, kind: &str) -> &'a Value {
     objects
         .get(kind)
-        .unwrap_or_else(|| panic!("no {kind} in manifests/kubernetes"))
+        .unwrap_or_else(|| panic!("no {kind} in the rendered overlay"))
 }
 
 /// `selector` (a label map) picks pods labelled `labels`.
@@ -323,23 +360,39 @@ fn selects(selector: &Value, labels: &Value) -> bool {
     !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
-#[test]
-fn kubernetes_manifests_are_consistent_with_the_service() {
-    let objects = kube_objects();
-    let deployment = object(&objects, "Deployment");
+fn example_secret() -> Value {
+    serde_yaml::from_str(&read("manifests/kubernetes/secret.example.yaml"))
+        .expect("secret.example.yaml is YAML")
+}
+
+fn the_container(deployment: &Value) -> &Value {
+    let containers = seq_at(deployment, "spec.template.spec.containers");
+    assert_eq!(containers.len(), 1, "one container");
+    &containers[0]
+}
+
+fn env_var<'a>(container: &'a Value, name: &str) -> Option<&'a Value> {
+    seq_at(container, "env")
+        .iter()
+        .find(|e| str_at(e, "name") == name)
+}
+
+/// What both overlays must get right: probes, privileges, environment, policy, Service.
+fn check_common(overlay: &str, objects: &BTreeMap<String, Value>) {
+    let deployment = object(objects, "Deployment");
     let pod_labels = at(deployment, "spec.template.metadata.labels");
     assert!(selects(
         at(deployment, "spec.selector.matchLabels"),
         pod_labels
     ));
-
-    let replicas = at(deployment, "spec.replicas").as_u64().expect("replicas");
-    assert!(replicas >= 2, "replicas = {replicas}");
-
     let pod = at(deployment, "spec.template.spec");
-    let containers = seq_at(pod, "containers");
-    assert_eq!(containers.len(), 1, "one container");
-    let container = &containers[0];
+    let container = the_container(deployment);
+    assert!(
+        !str_at(container, "image").is_empty()
+            && str_at(container, "image") != "warroom"
+            && str_at(container, "image").contains('/'),
+        "{overlay}: the image is set to a registry path"
+    );
 
     let port = seq_at(container, "ports")
         .iter()
@@ -350,8 +403,11 @@ fn kubernetes_manifests_are_consistent_with_the_service() {
         |v: &Value| v.as_u64() == Some(3000) || (v.as_str().is_some() && v.as_str() == port_name);
     for (probe, path) in [("readinessProbe", "/readyz"), ("livenessProbe", "/healthz")] {
         let get = at(container, &format!("{probe}.httpGet"));
-        assert_eq!(str_at(get, "path"), path, "{probe}");
+        assert_eq!(str_at(get, "path"), path, "{overlay}: {probe}");
         assert!(is_app_port(at(get, "port")), "{probe} probes another port");
+    }
+    for key in ["requests.cpu", "requests.memory", "limits.memory"] {
+        at(container, &format!("resources.{key}"));
     }
 
     let secure = |v: &Value, key: &str| {
@@ -367,11 +423,13 @@ fn kubernetes_manifests_are_consistent_with_the_service() {
     assert_eq!(secure(container, "readOnlyRootFilesystem"), Some(true));
     assert_eq!(secure(container, "allowPrivilegeEscalation"), Some(false));
 
-    // Environment: SPEC §1 names only, the required ones present, secrets from the Secret.
+    // Environment: names the binary reads (and SPEC §1 lists), the required ones present,
+    // secrets from the Secret.
     assert!(
         container.get("envFrom").is_none(),
         "list env vars by name, not envFrom"
     );
+    let read_by_binary = env_names_in_source();
     let env = seq_at(container, "env");
     let names: Vec<&str> = env.iter().map(|e| str_at(e, "name")).collect();
     for name in &names {
@@ -379,52 +437,49 @@ fn kubernetes_manifests_are_consistent_with_the_service() {
             SPEC_ENV.contains(name),
             "{name} is not an env var of SPEC §1"
         );
+        assert!(
+            read_by_binary.contains(*name),
+            "{overlay}: the binary never reads {name}"
+        );
     }
+    let unique: BTreeSet<&&str> = names.iter().collect();
+    assert_eq!(
+        unique.len(),
+        names.len(),
+        "{overlay}: an env var is set twice"
+    );
     for name in REQUIRED_ENV {
-        assert!(names.contains(name), "{name} is required by `serve`");
+        assert!(
+            names.contains(name),
+            "{overlay}: {name} is required by `serve`"
+        );
     }
-    let secret = object(&objects, "Secret");
-    let secret_name = str_at(secret, "metadata.name");
-    let secret_data = at(secret, "stringData").as_mapping().expect("stringData");
+    let secret = example_secret();
+    let secret_name = str_at(&secret, "metadata.name");
+    let secret_data = at(&secret, "stringData").as_mapping().expect("stringData");
     for e in env {
         let name = str_at(e, "name");
         let Some(from) = e.get("valueFrom") else {
             assert!(
-                !matches!(
-                    name,
-                    "SLACK_SIGNING_SECRET" | "SLACK_BOT_TOKEN" | "DATABASE_URL"
-                ),
+                !SECRET_ENV.contains(&name),
                 "{name} is a secret: take it from the Secret"
             );
             continue;
         };
         let key_ref = at(from, "secretKeyRef");
         assert_eq!(str_at(key_ref, "name"), secret_name, "{name}");
+        let key = str_at(key_ref, "key");
         let optional = key_ref.get("optional").and_then(Value::as_bool) == Some(true);
-        if !optional {
-            let key = str_at(key_ref, "key");
-            assert!(
-                secret_data.contains_key(key),
-                "{name} needs key {key} in the example Secret"
-            );
-        }
+        assert!(
+            optional || secret_data.contains_key(key),
+            "{name} needs key {key} in the example Secret"
+        );
     }
-    let database = env
-        .iter()
-        .find(|e| str_at(e, "name") == "DATABASE_URL")
-        .expect("DATABASE_URL");
-    assert!(
-        database.get("value").is_none(),
-        "DATABASE_URL holds a password"
-    );
-    assert_eq!(str_at(database, "valueFrom.secretKeyRef.name"), secret_name);
 
-    // The policy file: WARROOM_CONFIG points into the mounted ConfigMap.
-    let configmap = object(&objects, "ConfigMap");
+    // The policy file: WARROOM_CONFIG points into the mounted ConfigMap, which parses.
+    let configmap = object(objects, "ConfigMap");
     let config_path = str_at(
-        env.iter()
-            .find(|e| str_at(e, "name") == "WARROOM_CONFIG")
-            .expect("WARROOM_CONFIG"),
+        env_var(container, "WARROOM_CONFIG").expect("WARROOM_CONFIG"),
         "value",
     );
     let volume = seq_at(pod, "volumes")
@@ -442,13 +497,16 @@ fn kubernetes_manifests_are_consistent_with_the_service() {
         .expect("the policy volume is mounted");
     let (dir, file) = config_path.rsplit_once('/').expect("an absolute path");
     assert_eq!(str_at(mount, "mountPath").trim_end_matches('/'), dir);
-    assert!(
-        at(configmap, "data").get(file).is_some(),
-        "ConfigMap key {file}"
-    );
+    let text = at(configmap, "data")
+        .get(file)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("ConfigMap key {file}"));
+    let policy = warroom::policy::Policy::from_toml_str(text, "policy.toml")
+        .unwrap_or_else(|e| panic!("{overlay}: {e}"));
+    assert!(!policy.severities.is_empty());
+    assert!(!policy.roles.is_empty());
 
-    // Service and PodDisruptionBudget pick the Deployment's pods.
-    let service = object(&objects, "Service");
+    let service = object(objects, "Service");
     assert!(
         selects(at(service, "spec.selector"), pod_labels),
         "Service selector"
@@ -459,6 +517,132 @@ fn kubernetes_manifests_are_consistent_with_the_service() {
             "Service targets another port"
         );
     }
+}
+
+#[test]
+fn every_overlay_is_checked() {
+    let dir = root().join("manifests/kubernetes/overlays");
+    let mut found: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| {
+            e.expect("directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    found.sort();
+    let mut checked: Vec<String> = OVERLAYS.iter().map(|s| s.to_string()).collect();
+    checked.sort();
+    assert_eq!(found, checked, "give a new overlay its own test here");
+}
+
+#[test]
+fn env_name_scanner_finds_the_settings_names() {
+    let names = env_names_in_source();
+    for name in [
+        "SLACK_SIGNING_SECRET",
+        "DATABASE_URL",
+        "WARROOM_LISTEN",
+        "RUST_LOG",
+    ] {
+        assert!(names.contains(name), "{name} not found in {names:?}");
+    }
+    assert!(!names.contains("WARROOM_NOT_A_VARIABLE"));
+}
+
+#[test]
+fn sqlite_overlay_is_one_replica_on_a_volume() {
+    let objects = kube_objects("sqlite");
+    check_common("sqlite", &objects);
+    let deployment = object(&objects, "Deployment");
+    assert_eq!(at(deployment, "spec.replicas").as_u64(), Some(1));
+    assert_eq!(
+        str_at(deployment, "spec.strategy.type"),
+        "Recreate",
+        "two pods must never hold the SQLite file at once"
+    );
+    assert!(deployment
+        .get("spec")
+        .and_then(|s| s.get("strategy"))
+        .and_then(|s| s.get("rollingUpdate"))
+        .is_none());
+    assert!(!objects.contains_key("PodDisruptionBudget"));
+
+    let container = the_container(deployment);
+    let url = str_at(
+        env_var(container, "DATABASE_URL").expect("DATABASE_URL"),
+        "value",
+    );
+    let path = url
+        .strip_prefix("sqlite://")
+        .unwrap_or_else(|| panic!("DATABASE_URL {url} is not sqlite://"));
+    let (dir, _) = path.rsplit_once('/').expect("an absolute path");
+
+    let pvc = object(&objects, "PersistentVolumeClaim");
+    let volume = seq_at(deployment, "spec.template.spec.volumes")
+        .iter()
+        .find(|v| {
+            v.get("persistentVolumeClaim")
+                .and_then(|c| c.get("claimName"))
+                .and_then(Value::as_str)
+                == Some(str_at(pvc, "metadata.name"))
+        })
+        .expect("a volume of the PersistentVolumeClaim");
+    let mount = seq_at(container, "volumeMounts")
+        .iter()
+        .find(|m| str_at(m, "name") == str_at(volume, "name"))
+        .expect("the data volume is mounted");
+    assert_eq!(
+        str_at(mount, "mountPath").trim_end_matches('/'),
+        dir,
+        "the database file lives on the volume"
+    );
+    assert_eq!(
+        at(deployment, "spec.template.spec.securityContext.fsGroup").as_u64(),
+        Some(65532),
+        "the volume is writable by the image's user"
+    );
+}
+
+#[test]
+fn postgres_ha_overlay_survives_a_node_loss() {
+    let objects = kube_objects("postgres-ha");
+    check_common("postgres-ha", &objects);
+    let deployment = object(&objects, "Deployment");
+    let pod_labels = at(deployment, "spec.template.metadata.labels");
+    let replicas = at(deployment, "spec.replicas").as_u64().expect("replicas");
+    assert!(replicas >= 2, "replicas = {replicas}");
+    assert_eq!(str_at(deployment, "spec.strategy.type"), "RollingUpdate");
+    assert_eq!(
+        at(deployment, "spec.strategy.rollingUpdate.maxUnavailable").as_u64(),
+        Some(0)
+    );
+    assert!(!objects.contains_key("PersistentVolumeClaim"));
+
+    let anti = seq_at(
+        deployment,
+        "spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution",
+    );
+    assert!(anti.iter().any(|t| {
+        str_at(t, "podAffinityTerm.topologyKey") == "kubernetes.io/hostname"
+            && selects(
+                at(t, "podAffinityTerm.labelSelector.matchLabels"),
+                pod_labels,
+            )
+    }));
+
+    let container = the_container(deployment);
+    let database = env_var(container, "DATABASE_URL").expect("DATABASE_URL");
+    assert!(
+        database.get("value").is_none(),
+        "DATABASE_URL holds a password"
+    );
+    let key = str_at(database, "valueFrom.secretKeyRef.key");
+    let secret = example_secret();
+    let example = str_at(&secret, &format!("stringData.{key}"));
+    assert!(example.starts_with("postgres://"), "{example}");
+
     let pdb = object(&objects, "PodDisruptionBudget");
     assert!(
         selects(at(pdb, "spec.selector.matchLabels"), pod_labels),
@@ -469,30 +653,42 @@ fn kubernetes_manifests_are_consistent_with_the_service() {
         min >= 1 && min < replicas,
         "minAvailable {min} with {replicas} replicas"
     );
-}
 
-#[test]
-fn kubernetes_policy_parses() {
-    let objects = kube_objects();
-    let text = at(object(&objects, "ConfigMap"), "data")
-        .get("policy.toml")
-        .and_then(Value::as_str)
-        .expect("ConfigMap key policy.toml");
-    let policy = warroom::policy::Policy::from_toml_str(text, "configmap.yaml:policy.toml")
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(!policy.severities.is_empty());
-    assert!(!policy.roles.is_empty());
+    let policy = object(&objects, "NetworkPolicy");
+    assert!(selects(
+        at(policy, "spec.podSelector.matchLabels"),
+        pod_labels
+    ));
+    let ports = |rules: &str| -> Vec<String> {
+        seq_at(policy, rules)
+            .iter()
+            .flat_map(|r| seq_at(r, "ports").iter())
+            .map(|p| match at(p, "port") {
+                Value::Number(n) => n.to_string(),
+                v => v.as_str().unwrap_or_default().to_string(),
+            })
+            .collect()
+    };
+    assert!(ports("spec.ingress")
+        .iter()
+        .any(|p| p == "http" || p == "3000"));
+    for needed in ["53", "443", "5432"] {
+        assert!(
+            ports("spec.egress").iter().any(|p| p == needed),
+            "egress to port {needed}"
+        );
+    }
 }
 
 #[test]
 fn example_secret_holds_only_placeholders() {
-    let objects = kube_objects();
-    let secret = object(&objects, "Secret");
+    let secret = example_secret();
+    assert_eq!(str_at(&secret, "kind"), "Secret");
     assert!(
         secret.get("data").is_none(),
         "use stringData with placeholders"
     );
-    let data = at(secret, "stringData").as_mapping().expect("stringData");
+    let data = at(&secret, "stringData").as_mapping().expect("stringData");
     assert!(!data.is_empty());
     for (key, value) in data {
         let key = key.as_str().expect("string key");
@@ -545,13 +741,48 @@ fn dockerfile_builds_in_one_stage_and_runs_unprivileged_in_another() {
         "the builder runs cargo build --release --locked"
     );
     assert!(
-        builder
-            .iter()
-            .any(|l| l.starts_with("COPY") && l.contains("migrations")),
-        "migrations are embedded at compile time"
+        builder.iter().any(|l| l.contains("cargo build")
+            && l.contains("-p warroom")
+            && l.contains("--no-default-features")),
+        "the image holds the product only: no emulator, demo or bench"
     );
+    let ignore = read(".dockerignore");
+    let ignored: Vec<&str> = ignore
+        .lines()
+        .map(|l| l.trim().trim_end_matches('/'))
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let copies_whole_context = builder
+        .iter()
+        .any(|l| l.starts_with("COPY . ") || l.starts_with("COPY ./ "));
+    for needed in ["src", "migrations", "Cargo.toml", "Cargo.lock"] {
+        assert!(
+            !ignored.contains(&needed),
+            ".dockerignore must not leave out {needed}"
+        );
+        assert!(
+            copies_whole_context
+                || builder
+                    .iter()
+                    .any(|l| l.starts_with("COPY") && l.contains(needed)),
+            "the builder copies {needed} (migrations are embedded at compile time)"
+        );
+    }
+
+    // Base images are build arguments (a registry mirror, or local bases in
+    // scripts/image-test.sh) whose defaults are the official images.
+    let arg_default = |name: &str| {
+        lines
+            .iter()
+            .find_map(|l| l.strip_prefix(&format!("ARG {name}=")))
+            .unwrap_or_else(|| panic!("ARG {name}=<default image>"))
+    };
+    assert!(arg_default("RUST_IMAGE").contains("rust:1-bookworm"));
+    assert!(arg_default("RUNTIME_IMAGE").contains("distroless/cc-debian12"));
+    assert!(lines[stages[0]].starts_with("FROM ${RUST_IMAGE}"));
 
     let runtime = &lines[*stages.last().unwrap()..];
+    assert!(runtime[0].starts_with("FROM ${RUNTIME_IMAGE}"));
     assert!(runtime.iter().any(|l| l.starts_with("COPY --from=builder")));
     let user = runtime
         .iter()
@@ -570,13 +801,7 @@ fn dockerfile_builds_in_one_stage_and_runs_unprivileged_in_another() {
         .iter()
         .any(|l| l.starts_with("ENTRYPOINT") && l.contains("warroom")));
 
-    let ignore = read(".dockerignore");
     for entry in ["target", ".git"] {
-        assert!(
-            ignore
-                .lines()
-                .any(|l| l.trim().trim_end_matches('/') == entry),
-            ".dockerignore leaves out {entry}"
-        );
+        assert!(ignored.contains(&entry), ".dockerignore leaves out {entry}");
     }
 }

@@ -30,6 +30,17 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             depth,
         ));
     }
+    // A draining outbox keeps this near zero even when it is deep; a stuck one makes it
+    // grow by a second a second.
+    if let Ok(oldest) = service.store.outbox_oldest_pending_at().await {
+        let age_ms = oldest.map_or(0, |t| service.clock.now_ms().saturating_sub(t).max(0));
+        gauges.push((
+            "warroom_outbox_oldest_age_seconds",
+            "Age of the oldest effect waiting for delivery to Slack (0 when none waits)",
+            String::new(),
+            age_ms / 1000,
+        ));
+    }
     if let Ok(open) = service.store.open_counts().await {
         for sev in &service.policy.severities {
             let n = open

@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
     let rest = Router::new()
         .merge(api)
         .merge(hooks)
+        .route("/api/openapi.json", get(api::openapi))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

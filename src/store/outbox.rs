@@ -163,6 +163,14 @@ impl Store {
         Ok(row.try_get("n")?)
     }
 
+    /// When the oldest effect still waiting for delivery was written (epoch ms).
+    pub async fn outbox_oldest_pending_at(&self) -> StoreResult<Option<i64>> {
+        let row = sqlx::query("SELECT MIN(created_at) AS t FROM outbox WHERE state = 'pending'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("t")?)
+    }
+
     /// When the worker next has something to do, if nothing is deliverable now.
     pub async fn next_effect_at(&self) -> StoreResult<Option<i64>> {
         let row = sqlx::query(
