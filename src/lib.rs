@@ -8,6 +8,7 @@ pub mod app;
 #[cfg(feature = "emulator")]
 pub mod bench;
 pub mod clock;
+pub mod console;
 pub mod deliver;
 #[cfg(feature = "emulator")]
 pub mod demo;

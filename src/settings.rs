@@ -18,6 +18,55 @@ pub struct Settings {
     pub pagerduty_events_url: String,
     pub webhook_url: Option<String>,
     pub webhook_secret: Option<String>,
+    /// The console (sign in with Slack); `None` when `SLACK_CLIENT_ID` is unset.
+    pub console: Option<ConsoleSettings>,
+}
+
+/// `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `WARROOM_PUBLIC_URL`, `WARROOM_SESSION_SECRET`:
+/// the console's sign-in. Kept apart from the rest so it reads as one unit.
+#[derive(Clone)]
+pub struct ConsoleSettings {
+    pub client_id: String,
+    pub client_secret: String,
+    /// External base URL without a trailing slash; `None`: `http://<listen address>`.
+    pub public_url: Option<String>,
+    pub session_secret: Vec<u8>,
+}
+
+/// The session secret must be at least this long (it keys HMAC-SHA256).
+pub const MIN_SESSION_SECRET: usize = 32;
+
+impl ConsoleSettings {
+    fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Option<Self>, SettingsError> {
+        let Some(client_id) = get("SLACK_CLIENT_ID") else {
+            return Ok(None);
+        };
+        let client_secret =
+            get("SLACK_CLIENT_SECRET").ok_or(SettingsError::Missing("SLACK_CLIENT_SECRET"))?;
+        let session_secret = get("WARROOM_SESSION_SECRET")
+            .ok_or(SettingsError::Missing("WARROOM_SESSION_SECRET"))?;
+        if session_secret.len() < MIN_SESSION_SECRET {
+            return Err(SettingsError::Invalid {
+                name: "WARROOM_SESSION_SECRET",
+                reason: format!("must be at least {MIN_SESSION_SECRET} bytes"),
+            });
+        }
+        let public_url = get("WARROOM_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
+        if let Some(u) = &public_url {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                return Err(SettingsError::Invalid {
+                    name: "WARROOM_PUBLIC_URL",
+                    reason: "must start with http:// or https://".into(),
+                });
+            }
+        }
+        Ok(Some(ConsoleSettings {
+            client_id,
+            client_secret,
+            public_url,
+            session_secret: session_secret.into_bytes(),
+        }))
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -33,6 +82,7 @@ impl std::fmt::Debug for Settings {
             .field("config_path", &self.config_path)
             .field("api_token", &self.api_token.as_ref().map(|_| "set"))
             .field("app_token", &self.app_token.as_ref().map(|_| "set"))
+            .field("console", &self.console.as_ref().map(|_| "on"))
             .finish_non_exhaustive()
     }
 }
@@ -118,6 +168,7 @@ impl Settings {
                 .unwrap_or_else(|| DEFAULT_PAGERDUTY_URL.into()),
             webhook_url: get("WARROOM_WEBHOOK_URL"),
             webhook_secret: get("WARROOM_WEBHOOK_SECRET"),
+            console: ConsoleSettings::from_lookup(get)?,
         })
     }
 

@@ -16,6 +16,7 @@ mod api;
 pub mod driver;
 pub mod hooks;
 mod model;
+mod openid;
 pub mod requests;
 mod rules;
 mod server;

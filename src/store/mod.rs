@@ -3,12 +3,14 @@
 //! is the same text on both backends (those two add `FOR UPDATE SKIP LOCKED` on
 //! PostgreSQL). Each backend has its own migrations directory.
 
+mod console;
 mod incidents;
 mod outbox;
 mod records;
 mod rows;
 mod scheduler;
 
+pub use console::{ConsoleFilter, Viewer};
 pub use outbox::{NewEffect, OutboxRow};
 pub use records::IncidentFilter;
 
