@@ -109,17 +109,17 @@ impl Directory {
             };
             let member = match cached {
                 Some(m) => m,
-                None => match self.channel_members(&channel).await {
-                    Some(members) => {
-                        let m = members.contains(user);
-                        self.members
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .insert(channel.clone(), (members, now));
-                        m
-                    }
-                    None => false,
-                },
+                None => {
+                    // A channel Slack cannot list is cached as empty: fail closed, and do
+                    // not ask again on every page for the next minute.
+                    let members = self.channel_members(&channel).await.unwrap_or_default();
+                    let m = members.contains(user);
+                    self.members
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(channel.clone(), (members, now));
+                    m
+                }
             };
             if member {
                 viewer.private_channels.push(channel);
