@@ -122,7 +122,10 @@ async fn a_person_uses_the_console() {
         assert_eq!(title, "Checkout API returns 500s");
         let page = driver.source().await?;
         assert!(page.contains("Add a canary stage"));
-        assert!(page.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+        // The note's markup is text on the page, not an element.
+        let timeline = driver.find(By::Css("table.timeline")).await?.text().await?;
+        assert!(timeline.contains("<script>alert(1)</script>"), "{timeline}");
+        assert!(driver.find_all(By::Tag("script")).await?.is_empty());
         assert_clean_console(&driver, "incident").await;
         shot(&driver, "console-incident").await;
 

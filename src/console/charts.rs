@@ -130,7 +130,6 @@ fn draw(
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .margin(10)
-        .margin_right(150)
         .x_label_area_size(28)
         .y_label_area_size(48)
         .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..top)?;
@@ -140,7 +139,13 @@ fn draw(
         .disable_x_axis()
         .y_desc(y_desc)
         .y_labels(5)
-        .y_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| {
+            if top >= 10.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            }
+        })
         .draw()?;
     let k = series.len().max(1) as f64;
     let slot = 0.8;
@@ -168,9 +173,9 @@ fn draw(
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::Coordinate(WIDTH as i32 - 140, 10))
+        .position(SeriesLabelPosition::UpperLeft)
         .border_style(BLACK.mix(0.2))
-        .background_style(WHITE)
+        .background_style(WHITE.mix(0.9))
         .draw()?;
     // Category names under the bars, centred (a float axis would put ticks at round numbers).
     let style = TextStyle::from(("sans-serif", 11).into_font()).pos(Pos::new(HPos::Center, VPos::Top));

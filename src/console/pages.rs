@@ -316,7 +316,7 @@ pub async fn list(
         .iter()
         .map(|s| s.as_str().to_string())
         .collect(),
-        severities: service.policy.severity_names(),
+        severities: service.policy.severities.iter().map(|s| s.name.clone()).collect(),
         status: status.unwrap_or_default(),
         severity: filter.severity.clone().unwrap_or_default(),
         from: nonempty(&q.from).unwrap_or_default(),

@@ -78,7 +78,7 @@ pub fn build(
     open_items: Vec<(String, i64)>,
 ) -> Report {
     let since = window_start(now, months);
-    let order = policy.severity_names();
+    let order: Vec<String> = policy.severities.iter().map(|s| s.name.clone()).collect();
     let stats = stats::compute(incidents, &order, since, now);
     let in_window: Vec<&Incident> = incidents.iter().filter(|i| i.declared_at >= since).collect();
 

@@ -215,7 +215,7 @@ fn choose_user(oid: &OpenId, raw_query: &str) -> Response {
         .filter_map(|m| Some((m["id"].as_str()?.to_string(), m["name"].as_str()?.to_string())))
         .collect();
     let mut page = String::from(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign in to Slack (emulator)</title></head><body><h1>Sign in to Slack (emulator)</h1><ul>",
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign in to Slack (emulator)</title><link rel=\"icon\" href=\"data:,\"></head><body><h1>Sign in to Slack (emulator)</h1><ul>",
     );
     for (id, name) in members {
         page.push_str(&format!(
