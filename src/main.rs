@@ -22,7 +22,11 @@ enum Command {
     CheckConfig,
     /// Run a complete incident against the built-in Slack emulator and print the channel.
     #[cfg(feature = "emulator")]
-    Demo,
+    Demo {
+        /// Afterwards keep running and serve the web console, signed in as the demo user.
+        #[arg(long)]
+        console: bool,
+    },
     /// Measure against the targets: ack, declare, memory, startup, scheduler, faults (or all).
     #[cfg(feature = "emulator")]
     Bench {
@@ -69,9 +73,9 @@ async fn main() -> ExitCode {
         #[cfg(feature = "emulator")]
         Command::BenchHello => warroom::bench::serve_hello().await,
         #[cfg(feature = "emulator")]
-        Command::Demo => {
+        Command::Demo { console } => {
             let mut out = std::io::stdout();
-            warroom::demo::run(&mut out).await
+            warroom::demo::run_with(&mut out, console).await
         }
     };
     match result {

@@ -69,6 +69,7 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Router {
         .route("/.well-known/openid-configuration", get(discovery))
         .route("/openid/connect/authorize", get(authorize))
         .route("/openid/connect/keys", get(keys))
+        .route("/openid/emulator/sign-in", get(sign_in_as))
         .route("/api/openid.connect.token", post(token))
         .route(
             "/api/openid.connect.userInfo",
@@ -180,6 +181,30 @@ async fn authorize(
     }
     let mut response = Redirect::to(&target).into_response();
     if let Ok(v) = format!("{USER_COOKIE}={user}; Path=/; HttpOnly; SameSite=Lax").parse() {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+#[derive(Deserialize)]
+struct SignInAs {
+    user: String,
+    next: String,
+}
+
+/// Emulator only: "signs in to Slack" as `user` in this browser (the cookie authorize
+/// reads), then goes on to `next` — a loopback URL, so this is no open redirect. Lets
+/// `warroom demo --console` hand out one link that arrives signed in.
+async fn sign_in_as(State(oid): State<Arc<OpenId>>, Query(q): Query<SignInAs>) -> Response {
+    let loopback = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"];
+    if !loopback.iter().any(|p| q.next.starts_with(p)) {
+        return (StatusCode::BAD_REQUEST, "next must be a loopback URL").into_response();
+    }
+    if oid.shared.workspace().user_name(&q.user).is_none() {
+        return (StatusCode::BAD_REQUEST, "no such user").into_response();
+    }
+    let mut response = Redirect::to(&q.next).into_response();
+    if let Ok(v) = format!("{USER_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax", q.user).parse() {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
     response
