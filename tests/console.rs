@@ -112,7 +112,12 @@ impl Browser {
             authorize.starts_with(&format!("{origin}/openid/connect/authorize?")),
             "{authorize}"
         );
-        for part in ["scope=openid+profile", "state=", "nonce=", "response_type=code"] {
+        for part in [
+            "scope=openid+profile",
+            "state=",
+            "nonce=",
+            "response_type=code",
+        ] {
             assert!(authorize.contains(part), "{part} in {authorize}");
         }
         let mut url = format!("{authorize}&user={user}");
@@ -122,7 +127,10 @@ impl Browser {
         let slack = self.get(&url).await;
         assert_eq!(slack.status, 303, "{}", slack.body);
         let callback = slack.location.unwrap();
-        assert!(callback.starts_with(&h.url("/auth/callback?code=")), "{callback}");
+        assert!(
+            callback.starts_with(&h.url("/auth/callback?code=")),
+            "{callback}"
+        );
         self.get(&callback).await
     }
 
@@ -168,11 +176,21 @@ both!(off_without_a_client_id, |b| async move {
     let home = browser.get(&h.url("/")).await;
     assert_eq!(home.status, 200);
     assert!(home.body.contains("The console is off"), "{}", home.body);
-    for var in ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "WARROOM_PUBLIC_URL", "WARROOM_SESSION_SECRET"] {
+    for var in [
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "WARROOM_PUBLIC_URL",
+        "WARROOM_SESSION_SECRET",
+    ] {
         assert!(home.body.contains(var), "{var}");
     }
     assert_hardened(&home);
-    for path in ["/reports", "/incidents/INC-1", "/auth/login", "/auth/callback?code=x&state=y"] {
+    for path in [
+        "/reports",
+        "/incidents/INC-1",
+        "/auth/login",
+        "/auth/callback?code=x&state=y",
+    ] {
         assert_eq!(browser.get(&h.url(path)).await.status, 404, "{path}");
     }
     assert_eq!(browser.get(&h.url("/assets/console.css")).await.status, 200);
@@ -183,19 +201,33 @@ both!(every_page_signed_in, |b| async move {
     let h = console(b).await;
     // Signed out: every page sends the visitor to sign in.
     let mut anon = Browser::new();
-    for path in ["/", "/reports", "/incidents/INC-2026-01-01-001", "/reports?format=csv"] {
+    for path in [
+        "/",
+        "/reports",
+        "/incidents/INC-2026-01-01-001",
+        "/reports?format=csv",
+    ] {
         let p = anon.get(&h.url(path)).await;
         assert_eq!(p.status, 303, "{path}");
         assert_eq!(p.location.as_deref(), Some("/auth/login"), "{path}");
     }
     let channel = h.declare(ALICE, "P1 Checkout API returns 500s").await;
-    assert_eq!(h.command(BOB, &channel, &format!("role ic <@{BOB}>")).await.status, 200);
     assert_eq!(
-        h.command(BOB, &channel, "update Rolled back the deploy").await.status,
+        h.command(BOB, &channel, &format!("role ic <@{BOB}>"))
+            .await
+            .status,
         200
     );
     assert_eq!(
-        h.command(BOB, &channel, "action Add a canary stage").await.status,
+        h.command(BOB, &channel, "update Rolled back the deploy")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        h.command(BOB, &channel, "action Add a canary stage")
+            .await
+            .status,
         200
     );
     h.declare(CAROL, "P3 Slow search").await;
@@ -231,7 +263,11 @@ both!(every_page_signed_in, |b| async move {
     let both_today = browser
         .get(&h.url(&format!("/?from={today}&to={today}")))
         .await;
-    assert!(both_today.body.contains("2 incidents"), "{}", both_today.body);
+    assert!(
+        both_today.body.contains("2 incidents"),
+        "{}",
+        both_today.body
+    );
     for bad in ["/?from=yesterday", "/?status=sleeping", "/?page=0"] {
         assert_eq!(browser.get(&h.url(bad)).await.status, 400, "{bad}");
     }
@@ -260,7 +296,10 @@ both!(every_page_signed_in, |b| async move {
         assert!(body.contains(needle), "{needle} in\n{body}");
     }
     assert_eq!(
-        browser.get(&h.url("/incidents/INC-1999-01-01-001")).await.status,
+        browser
+            .get(&h.url("/incidents/INC-1999-01-01-001"))
+            .await
+            .status,
         404
     );
 
@@ -298,7 +337,10 @@ both!(every_page_signed_in, |b| async move {
         .post_form(&h.url("/auth/logout"), &[("csrf", "not-the-token")])
         .await;
     assert_eq!(forged.status, 403);
-    assert!(browser.get(&h.url("/")).await.status == 200, "still signed in");
+    assert!(
+        browser.get(&h.url("/")).await.status == 200,
+        "still signed in"
+    );
     let out = browser
         .post_form(&h.url("/auth/logout"), &[("csrf", &csrf)])
         .await;
@@ -332,7 +374,12 @@ both!(hostile_text_stays_text, |b| async move {
     );
     let mut browser = Browser::signed_in(&h, ALICE).await;
     let list = browser.get(&h.url("/?q=script")).await;
-    assert!(list.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{}", list.body);
+    assert!(
+        list.body
+            .contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "{}",
+        list.body
+    );
     assert_inert(&list.body);
     let id = list
         .body
@@ -421,7 +468,10 @@ both!(sign_in_refusals, |b| async move {
     let mut b3 = Browser::new();
     let login = b3.get(&h.url("/auth/login")).await;
     let set = login.headers["set-cookie"].to_str().unwrap().to_string();
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
     assert!(!set.contains("Secure"), "plain http public URL: {set}");
     h.finish().await;
 });
@@ -456,7 +506,10 @@ both!(private_incidents_stay_private, |b| async move {
         .and_then(|s| s.split('"').next())
         .unwrap()
         .to_string();
-    assert_eq!(alice.get(&h.url(&format!("/incidents/{id}"))).await.status, 200);
+    assert_eq!(
+        alice.get(&h.url(&format!("/incidents/{id}"))).await.status,
+        200
+    );
     let csv = alice.get(&h.url("/reports?format=csv")).await;
     assert!(csv.body.contains("window,,,incidents,2\n"), "{}", csv.body);
 
@@ -465,6 +518,9 @@ both!(private_incidents_stay_private, |b| async move {
     assert!(!opened.body.contains("Payroll"));
 
     let mut admin = Browser::signed_in(&h, ADMIN).await;
-    assert_eq!(admin.get(&h.url(&format!("/incidents/{id}"))).await.status, 200);
+    assert_eq!(
+        admin.get(&h.url(&format!("/incidents/{id}"))).await.status,
+        200
+    );
     h.finish().await;
 });

@@ -95,7 +95,12 @@ async fn time_pages(
     let mut largest = 0;
     for url in urls {
         let started = Instant::now();
-        let res = http.get(&url).header("cookie", cookie).send().await.unwrap();
+        let res = http
+            .get(&url)
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200, "{url}");
         let body = res.text().await.unwrap();
         samples.push(started.elapsed());
@@ -127,11 +132,26 @@ async fn bench(backend: Backend) {
         .build()
         .unwrap();
     let login = http.get(h.url("/auth/login")).send().await.unwrap();
-    let login_cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let login_cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let authorize = login.headers()["location"].to_str().unwrap().to_string();
-    let slack = http.get(format!("{authorize}&user={ALICE}")).send().await.unwrap();
+    let slack = http
+        .get(format!("{authorize}&user={ALICE}"))
+        .send()
+        .await
+        .unwrap();
     let callback = slack.headers()["location"].to_str().unwrap().to_string();
-    let done = http.get(&callback).header("cookie", &login_cookie).send().await.unwrap();
+    let done = http
+        .get(&callback)
+        .header("cookie", &login_cookie)
+        .send()
+        .await
+        .unwrap();
     let session = done
         .headers()
         .get_all("set-cookie")
@@ -145,7 +165,11 @@ async fn bench(backend: Backend) {
         .to_string();
 
     // Warm the name and membership caches once.
-    http.get(h.url("/")).header("cookie", &session).send().await.unwrap();
+    http.get(h.url("/"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
     let list = time_pages(
         &http,
         &session,
@@ -169,7 +193,12 @@ async fn bench(backend: Backend) {
     )
     .await;
     let report = time_pages(&http, &session, (0..20).map(|_| h.url("/reports"))).await;
-    let csv = time_pages(&http, &session, (0..20).map(|_| h.url("/reports?format=csv"))).await;
+    let csv = time_pages(
+        &http,
+        &session,
+        (0..20).map(|_| h.url("/reports?format=csv")),
+    )
+    .await;
     println!(
         "console bench ({backend:?}): {INCIDENTS} incidents, {} timeline entries (loaded in {:.1?})",
         INCIDENTS * TIMELINE_PER_INCIDENT,

@@ -51,20 +51,27 @@ async fn shot(driver: &WebDriver, name: &str) {
 async fn a_person_uses_the_console() {
     let h = console_app().await;
     let checkout = h.declare(ALICE, "P1 Checkout API returns 500s").await;
-    h.command(BOB, &checkout, &format!("role ic <@{BOB}>")).await;
+    h.command(BOB, &checkout, &format!("role ic <@{BOB}>"))
+        .await;
     h.command(
         BOB,
         &checkout,
         "update Rolled back deploy 1234; error rate falling",
     )
     .await;
-    h.command(ALICE, &checkout, "note <script>alert(1)</script> was in the logs")
-        .await;
+    h.command(
+        ALICE,
+        &checkout,
+        "note <script>alert(1)</script> was in the logs",
+    )
+    .await;
     h.command(BOB, &checkout, "action Add a canary stage to the deploy")
         .await;
-    h.command(BOB, &checkout, "resolve Bad deploy rolled back").await;
+    h.command(BOB, &checkout, "resolve Bad deploy rolled back")
+        .await;
     let search = h.declare(CAROL, "P3 Search results are slow").await;
-    h.command(CAROL, &search, &format!("role ic <@{CAROL}>")).await;
+    h.command(CAROL, &search, &format!("role ic <@{CAROL}>"))
+        .await;
     h.declare(BOB, "P2 Webhooks delayed").await;
 
     let webdriver =
@@ -91,7 +98,11 @@ async fn a_person_uses_the_console() {
     let result = async {
         // Not signed in: `/` → /auth/login → the emulator's "Sign in to Slack" → pick alice.
         driver.goto(h.url("/")).await?;
-        driver.find(By::Id(format!("as-{ALICE}"))).await?.click().await?;
+        driver
+            .find(By::Id(format!("as-{ALICE}")))
+            .await?
+            .click()
+            .await?;
         let heading = driver.find(By::Tag("h1")).await?.text().await?;
         assert_eq!(heading, "Incidents");
         assert!(driver.source().await?.contains("Checkout API returns 500s"));
@@ -104,7 +115,11 @@ async fn a_person_uses_the_console() {
             .await?
             .click()
             .await?;
-        driver.find(By::Css("form.filters button")).await?.click().await?;
+        driver
+            .find(By::Css("form.filters button"))
+            .await?
+            .click()
+            .await?;
         let url = driver.current_url().await?;
         assert!(url.as_str().contains("severity=P1"), "{url}");
         let rows = driver.find_all(By::Css("table.incidents tbody tr")).await?;
@@ -137,7 +152,11 @@ async fn a_person_uses_the_console() {
         shot(&driver, "console-report").await;
 
         // Sign out.
-        driver.find(By::Css("form.logout button")).await?.click().await?;
+        driver
+            .find(By::Css("form.logout button"))
+            .await?
+            .click()
+            .await?;
         let heading = driver.find(By::Tag("h1")).await?.text().await?;
         assert_eq!(heading, "Signed out");
         assert_clean_console(&driver, "signed out").await;

@@ -7,7 +7,9 @@
 //! user with `openid.connect.userInfo` and starts the session. Tokens from Slack are used
 //! once and never stored, shown or logged.
 
-use super::session::{self, LoginState, Session, IDLE_SECS, LOGIN_COOKIE, LOGIN_SECS, SESSION_COOKIE};
+use super::session::{
+    self, LoginState, Session, IDLE_SECS, LOGIN_COOKIE, LOGIN_SECS, SESSION_COOKIE,
+};
 use super::{AuthConfig, Console};
 use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -97,7 +99,10 @@ pub async fn login(State(console): State<Console>) -> Response {
         created: now_secs(&console),
     };
     let Some(sealed) = session::seal(&auth.session_secret, LOGIN_COOKIE, &login) else {
-        return refused(StatusCode::INTERNAL_SERVER_ERROR, "Could not start sign-in.");
+        return refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Could not start sign-in.",
+        );
     };
     let query = serde_urlencoded::to_string([
         ("response_type", "code"),
@@ -241,11 +246,18 @@ async fn sign_in(
     if claims["nonce"].as_str() != Some(login.nonce.as_str()) {
         return Err(Refusal::Token("nonce"));
     }
-    let team = console.directory.team_id().await.ok_or(Refusal::Slack("auth.test"))?;
+    let team = console
+        .directory
+        .team_id()
+        .await
+        .ok_or(Refusal::Slack("auth.test"))?;
     if claims[TEAM_CLAIM].as_str() != Some(team.as_str()) {
         return Err(Refusal::Team);
     }
-    let user = claims["sub"].as_str().ok_or(Refusal::Token("sub"))?.to_string();
+    let user = claims["sub"]
+        .as_str()
+        .ok_or(Refusal::Token("sub"))?
+        .to_string();
     let access = exchanged["access_token"].as_str().unwrap_or_default();
     let info: Value = http
         .post(format!("{}/openid.connect.userInfo", auth.slack_api_url))
@@ -299,7 +311,8 @@ async fn verify_id_token(
     let key = keys
         .iter()
         .find(|k| {
-            k["kty"] == "RSA" && (header.kid.is_none() || k["kid"].as_str() == header.kid.as_deref())
+            k["kty"] == "RSA"
+                && (header.kid.is_none() || k["kid"].as_str() == header.kid.as_deref())
         })
         .ok_or(Refusal::Token("unknown key"))?;
     let decoding = DecodingKey::from_rsa_components(
@@ -335,7 +348,10 @@ pub async fn logout(
     };
     let given = form.csrf.unwrap_or_default();
     if !bool::from(given.as_bytes().ct_eq(session.csrf.as_bytes())) {
-        return refused(StatusCode::FORBIDDEN, "That sign-out request was not sent from this console.");
+        return refused(
+            StatusCode::FORBIDDEN,
+            "That sign-out request was not sent from this console.",
+        );
     }
     with_cookies(
         super::pages::message_page(
@@ -344,7 +360,12 @@ pub async fn logout(
             "You have signed out of the warroom console.",
             true,
         ),
-        &[session::set_cookie(SESSION_COOKIE, "", 0, auth.secure_cookies)],
+        &[session::set_cookie(
+            SESSION_COOKIE,
+            "",
+            0,
+            auth.secure_cookies,
+        )],
     )
 }
 

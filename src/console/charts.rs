@@ -24,12 +24,7 @@ pub fn incidents_per_month(r: &Report) -> String {
         .severities
         .iter()
         .enumerate()
-        .map(|(j, s)| {
-            (
-                s.clone(),
-                r.per_month.iter().map(|m| m[j] as f64).collect(),
-            )
-        })
+        .map(|(j, s)| (s.clone(), r.per_month.iter().map(|m| m[j] as f64).collect()))
         .collect();
     let labels: Vec<String> = r
         .month_labels
@@ -97,7 +92,12 @@ pub fn open_action_items(r: &Report) -> String {
 
 /// Bars per category, one per series side by side, or stacked. An empty string when
 /// plotting fails (the table beside the chart still has the figures).
-fn bars(y_desc: &str, categories: &[String], series: &[(String, Vec<f64>)], stacked: bool) -> String {
+fn bars(
+    y_desc: &str,
+    categories: &[String],
+    series: &[(String, Vec<f64>)],
+    stacked: bool,
+) -> String {
     let mut svg = String::new();
     if draw(&mut svg, y_desc, categories, series, stacked).is_err() {
         return String::new();
@@ -117,7 +117,12 @@ fn draw(
     let n = categories.len().max(1);
     let top = if stacked {
         (0..n)
-            .map(|i| series.iter().map(|(_, v)| v.get(i).copied().unwrap_or(0.0)).sum::<f64>())
+            .map(|i| {
+                series
+                    .iter()
+                    .map(|(_, v)| v.get(i).copied().unwrap_or(0.0))
+                    .sum::<f64>()
+            })
             .fold(0.0, f64::max)
     } else {
         series
@@ -178,7 +183,8 @@ fn draw(
         .background_style(WHITE.mix(0.9))
         .draw()?;
     // Category names under the bars, centred (a float axis would put ticks at round numbers).
-    let style = TextStyle::from(("sans-serif", 11).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+    let style =
+        TextStyle::from(("sans-serif", 11).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
     for (i, label) in categories.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(i as f64, 0.0));
         root.draw(&Text::new(label.clone(), (px, py + 6), style.clone()))?;

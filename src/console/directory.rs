@@ -41,7 +41,11 @@ impl Directory {
     pub async fn team_id(&self) -> Option<String> {
         self.team
             .get_or_try_init(|| async {
-                let out = self.api.call("auth.test", json!({})).await.map_err(|_| ())?;
+                let out = self
+                    .api
+                    .call("auth.test", json!({}))
+                    .await
+                    .map_err(|_| ())?;
                 out["team_id"].as_str().map(str::to_string).ok_or(())
             })
             .await

@@ -120,7 +120,9 @@ fn off_page() -> Response {
 
 /// "2026-11-22 14:05"
 fn time(ms: i64) -> String {
-    crate::clock::from_ms(ms).format("%Y-%m-%d %H:%M").to_string()
+    crate::clock::from_ms(ms)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 fn duration(ms: i64) -> String {
@@ -275,7 +277,12 @@ pub async fn list(
             ic: i
                 .roles
                 .get("ic")
-                .map(|h| names.get(&h.user).cloned().unwrap_or_else(|| h.user.clone()))
+                .map(|h| {
+                    names
+                        .get(&h.user)
+                        .cloned()
+                        .unwrap_or_else(|| h.user.clone())
+                })
                 .unwrap_or_else(|| "—".into()),
             age: match i.resolved_at {
                 Some(r) => format!("resolved in {}", duration(r - i.declared_at)),
@@ -301,7 +308,10 @@ pub async fn list(
             }
         }
         params.push(("page", p.to_string()));
-        format!("/?{}", serde_urlencoded::to_string(&params).unwrap_or_default())
+        format!(
+            "/?{}",
+            serde_urlencoded::to_string(&params).unwrap_or_default()
+        )
     };
     let page_model = ListPage {
         who: who(&session),
@@ -316,7 +326,12 @@ pub async fn list(
         .iter()
         .map(|s| s.as_str().to_string())
         .collect(),
-        severities: service.policy.severities.iter().map(|s| s.name.clone()).collect(),
+        severities: service
+            .policy
+            .severities
+            .iter()
+            .map(|s| s.name.clone())
+            .collect(),
         status: status.unwrap_or_default(),
         severity: filter.severity.clone().unwrap_or_default(),
         from: nonempty(&q.from).unwrap_or_default(),
@@ -430,7 +445,11 @@ pub async fn incident(
         .policy
         .roles
         .iter()
-        .filter_map(|r| inc.roles.get(&r.key).map(|h| (r.name.clone(), name(&h.user))))
+        .filter_map(|r| {
+            inc.roles
+                .get(&r.key)
+                .map(|h| (r.name.clone(), name(&h.user)))
+        })
         .collect();
     let mut times = vec![("Declared", time(inc.declared_at))];
     for (label, at) in [

@@ -80,7 +80,10 @@ pub fn build(
     let since = window_start(now, months);
     let order: Vec<String> = policy.severities.iter().map(|s| s.name.clone()).collect();
     let stats = stats::compute(incidents, &order, since, now);
-    let in_window: Vec<&Incident> = incidents.iter().filter(|i| i.declared_at >= since).collect();
+    let in_window: Vec<&Incident> = incidents
+        .iter()
+        .filter(|i| i.declared_at >= since)
+        .collect();
 
     let mut month_labels = Vec::new();
     let mut at = since;
@@ -90,7 +93,11 @@ pub fn build(
         // The 1st of the next month: 32 days on always lands in it.
         at = window_start(at + 32 * 86_400_000, 1);
     }
-    let severities: Vec<String> = stats.by_severity.iter().map(|s| s.severity.clone()).collect();
+    let severities: Vec<String> = stats
+        .by_severity
+        .iter()
+        .map(|s| s.severity.clone())
+        .collect();
     let per_month = month_labels
         .iter()
         .map(|m| {

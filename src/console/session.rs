@@ -109,7 +109,8 @@ mod tests {
         assert!(open::<Session>(&[8u8; 32], SESSION_COOKIE, &sealed).is_none());
         assert!(open::<Session>(&secret, LOGIN_COOKIE, &sealed).is_none());
         let (body, tag) = sealed.split_once('.').unwrap();
-        let forged = URL_SAFE_NO_PAD.encode(br#"{"user":"U0ADMIN","name":"x","csrf":"c","active":5}"#);
+        let forged =
+            URL_SAFE_NO_PAD.encode(br#"{"user":"U0ADMIN","name":"x","csrf":"c","active":5}"#);
         assert!(open::<Session>(&secret, SESSION_COOKIE, &format!("{forged}.{tag}")).is_none());
         assert!(open::<Session>(&secret, SESSION_COOKIE, body).is_none());
     }

@@ -148,11 +148,18 @@ async fn authorize(
 ) -> Response {
     let (Some(client_id), Some(redirect_uri)) = (q.client_id.clone(), q.redirect_uri.clone())
     else {
-        return (StatusCode::BAD_REQUEST, "client_id and redirect_uri are required").into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            "client_id and redirect_uri are required",
+        )
+            .into_response();
     };
     let scopes: Vec<&str> = q.scope.as_deref().unwrap_or("").split([' ', ',']).collect();
     if q.response_type.as_deref() != Some("code") || !scopes.contains(&"openid") {
-        return (StatusCode::BAD_REQUEST, "response_type=code and scope openid are required")
+        return (
+            StatusCode::BAD_REQUEST,
+            "response_type=code and scope openid are required",
+        )
             .into_response();
     }
     let user = q.user.clone().or_else(|| cookie_user(&headers));
@@ -237,7 +244,12 @@ fn choose_user(oid: &OpenId, raw_query: &str) -> Response {
         .unwrap_or_default()
         .iter()
         .filter(|m| m["is_bot"] != json!(true))
-        .filter_map(|m| Some((m["id"].as_str()?.to_string(), m["name"].as_str()?.to_string())))
+        .filter_map(|m| {
+            Some((
+                m["id"].as_str()?.to_string(),
+                m["name"].as_str()?.to_string(),
+            ))
+        })
         .collect();
     let mut page = String::from(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign in to Slack (emulator)</title><link rel=\"icon\" href=\"data:,\"></head><body><h1>Sign in to Slack (emulator)</h1><ul>",

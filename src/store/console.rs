@@ -99,7 +99,10 @@ impl Clause {
         self.sql.push_str(drill_clause(f.drills));
     }
 
-    fn bind<'q>(&self, mut q: Query<'q, Any, AnyArguments<'q>>) -> Query<'q, Any, AnyArguments<'q>> {
+    fn bind<'q>(
+        &self,
+        mut q: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Query<'q, Any, AnyArguments<'q>> {
         for a in &self.args {
             q = match a {
                 Arg::Text(s) => q.bind(s.clone()),
@@ -213,7 +216,10 @@ impl Store {
         let p = c.push(Arg::Text(id.to_string()));
         c.sql = format!(" AND id = {p}");
         c.visible_to(viewer, "");
-        let sql = format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE 1 = 1{}", c.sql);
+        let sql = format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE 1 = 1{}",
+            c.sql
+        );
         let Some(row) = c.bind(sqlx::query(&sql)).fetch_optional(&self.pool).await? else {
             return Ok(None);
         };
@@ -282,8 +288,6 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| Ok(r.try_get("channel_id")?))
-            .collect()
+        rows.iter().map(|r| Ok(r.try_get("channel_id")?)).collect()
     }
 }
