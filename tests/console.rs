@@ -524,3 +524,71 @@ both!(private_incidents_stay_private, |b| async move {
     );
     h.finish().await;
 });
+
+impl Browser {
+    /// Follows redirects (relative ones against the current origin) like a browser does.
+    async fn follow(&mut self, url: &str) -> Page {
+        let mut url = url.to_string();
+        for _ in 0..10 {
+            let page = self.get(&url).await;
+            let Some(next) = page.location.clone() else {
+                return page;
+            };
+            url = if next.starts_with('/') {
+                let origin =
+                    url[..url[8..].find('/').map(|i| i + 8).unwrap_or(url.len())].to_string();
+                format!("{origin}{next}")
+            } else {
+                next
+            };
+        }
+        panic!("too many redirects from {url}");
+    }
+}
+
+/// `warroom demo --console`: the transcript, then a link that arrives signed in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_console_signs_the_visitor_in() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["demo", "--console"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    // Read on a thread: the link is the line after "Open this link".
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        while let Some(Ok(line)) = lines.next() {
+            if line.trim_start().starts_with("http://")
+                && line.contains("/openid/emulator/sign-in?")
+            {
+                let _ = tx.send(line.trim().to_string());
+                return;
+            }
+        }
+    });
+    let link = rx
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("demo --console prints a sign-in link");
+    let mut browser = Browser::new();
+    let list = browser.follow(&link).await;
+    let pid = child.id().to_string();
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status();
+    let stopped = child.wait().unwrap();
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert!(
+        list.body.contains("Checkout API returns 500s"),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("class=\"who\">alice<"), "{}", list.body);
+    assert!(
+        stopped.success(),
+        "Ctrl-C ends the demo cleanly: {stopped:?}"
+    );
+}
