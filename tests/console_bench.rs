@@ -187,7 +187,7 @@ async fn bench(backend: Backend) {
         // Spread over the store, skipping the private ones (alice is in none of them).
         (0..SAMPLES).map(|i| {
             let n = (i * 47 + 1) % INCIDENTS;
-            let n = if n % 100 == 0 { n + 1 } else { n };
+            let n = if n.is_multiple_of(100) { n + 1 } else { n };
             h.url(&format!("/incidents/INC-BENCH-{n:05}"))
         }),
     )

@@ -202,12 +202,13 @@ fn is_on(v: &Option<String>) -> bool {
     matches!(v.as_deref(), Some("1" | "true" | "on" | "yes"))
 }
 
-fn day_start(text: &str, name: &str) -> Result<i64, Response> {
+/// Midnight UTC of a `YYYY-MM-DD` date, or the sentence telling what is wrong.
+fn day_start(text: &str, name: &str) -> Result<i64, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|d| d.and_utc().timestamp_millis())
-        .ok_or_else(|| bad_request(&format!("{name} must be a date like 2026-11-01")))
+        .ok_or_else(|| format!("{name} must be a date like 2026-11-01"))
 }
 
 /// `GET /` — the incident list.
@@ -229,12 +230,12 @@ pub async fn list(
     }
     let from = match nonempty(&q.from).map(|f| day_start(&f, "from")).transpose() {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(reason) => return bad_request(&reason),
     };
     // `to` is a whole day: up to the start of the next one.
     let to = match nonempty(&q.to).map(|t| day_start(&t, "to")).transpose() {
         Ok(v) => v.map(|t| t + 86_400_000),
-        Err(r) => return r,
+        Err(reason) => return bad_request(&reason),
     };
     let page = match nonempty(&q.page).map(|p| p.parse::<i64>()) {
         None => 1,
