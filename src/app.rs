@@ -83,7 +83,15 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
     let (stop, stop_rx) = watch::channel(false);
 
     let mut server_stop = stop_rx.clone();
-    let app = router(state.clone());
+    // The web console (off, saying how to turn it on, without SLACK_CLIENT_ID).
+    let console = crate::console::Console::new(
+        service.clone(),
+        settings.console.as_ref(),
+        &settings.slack_api_url,
+        addr,
+        crate::outbound::HttpClient::new().context("building the HTTP client")?,
+    );
+    let app = router(state.clone()).merge(crate::console::routes(console));
     let server = tokio::spawn(async move {
         let shutdown = async move {
             let _ = server_stop.wait_for(|s| *s).await;

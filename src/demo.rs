@@ -41,6 +41,16 @@ struct Demo<'a, W: Write> {
 }
 
 pub async fn run<W: Write>(out: &mut W) -> anyhow::Result<()> {
+    run_with(out, false).await
+}
+
+/// The demo user the console signs in as (`warroom demo --console`).
+const CONSOLE_USER: &str = "U0ALICE";
+
+/// `warroom demo`, and with `console` (`--console`): afterwards keep the emulator and
+/// warroom running, print the console's URL, and sign the visitor in as alice through the
+/// emulator's Sign in with Slack, until Ctrl-C.
+pub async fn run_with<W: Write>(out: &mut W, console: bool) -> anyhow::Result<()> {
     let slack = FakeSlack::start(TOKEN).await?;
     for (id, name) in PEOPLE {
         slack.add_user(id, name);
@@ -55,13 +65,21 @@ pub async fn run<W: Write>(out: &mut W) -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let db = dir.join("demo.db");
     let _ = std::fs::remove_file(&db);
-    let vars = [
+    let mut vars = vec![
         ("SLACK_SIGNING_SECRET", SECRET.to_string()),
         ("SLACK_BOT_TOKEN", TOKEN.to_string()),
         ("SLACK_API_URL", slack.api_url()),
         ("DATABASE_URL", format!("sqlite://{}", db.display())),
         ("WARROOM_LISTEN", "127.0.0.1:0".to_string()),
     ];
+    if console {
+        let secret: [u8; 32] = rand::random();
+        vars.extend([
+            ("SLACK_CLIENT_ID", "demo.console".to_string()),
+            ("SLACK_CLIENT_SECRET", "demo-client-secret".to_string()),
+            ("WARROOM_SESSION_SECRET", hex::encode(secret)),
+        ]);
+    }
     let settings = Settings::from_lookup(
         |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()),
         true,
@@ -104,13 +122,34 @@ pub async fn run<W: Write>(out: &mut W) -> anyhow::Result<()> {
         ephemerals_seen: 0,
         incident_channel: None,
     };
-    let result = demo.script().await;
+    let mut result = demo.script().await;
+    if console && result.is_ok() {
+        result = demo.keep_console_open().await;
+    }
     demo.app.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
 
 impl<W: Write> Demo<'_, W> {
+    /// Prints the console's URL — through the emulator's sign-in, so the visitor arrives
+    /// signed in as alice — and waits for Ctrl-C.
+    async fn keep_console_open(&mut self) -> anyhow::Result<()> {
+        let origin = crate::console::origin_of(&self.slack.api_url());
+        let next = format!("{}/", self.app.url());
+        let url = format!(
+            "{origin}/openid/emulator/sign-in?{}",
+            serde_urlencoded::to_string([("user", CONSOLE_USER), ("next", next.as_str())])?
+        );
+        writeln!(
+            self.out,
+            "\nThe console is running at {next}\nOpen this link to sign in as alice (through the emulator's Sign in with Slack):\n  {url}\nCtrl-C stops the demo."
+        )?;
+        self.out.flush()?;
+        tokio::signal::ctrl_c().await?;
+        Ok(())
+    }
+
     async fn script(&mut self) -> anyhow::Result<()> {
         writeln!(
             self.out,

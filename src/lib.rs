@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod clock;
+pub mod console;
 pub mod delivery;
 #[cfg(feature = "demo")]
 pub mod demo;

@@ -29,7 +29,11 @@ enum Command {
     CheckConfig,
     /// Run a complete incident against the built-in Slack emulator and print the channel.
     #[cfg(feature = "demo")]
-    Demo,
+    Demo {
+        /// Afterwards keep running and serve the web console, signed in as the demo user.
+        #[arg(long)]
+        console: bool,
+    },
 }
 
 fn init_logging(directives: &str) {
@@ -57,9 +61,9 @@ async fn main() -> ExitCode {
         }
         Command::CheckConfig => check_config(&env),
         #[cfg(feature = "demo")]
-        Command::Demo => {
+        Command::Demo { console } => {
             let mut out = std::io::stdout();
-            warroom::demo::run(&mut out).await
+            warroom::demo::run_with(&mut out, console).await
         }
     };
     match result {

@@ -95,6 +95,56 @@ impl HttpClient {
     }
 }
 
+impl HttpClient {
+    /// Sends `method` to `url` (a body only when given) and reads the answer as JSON, up to
+    /// [`MAX_JSON_BYTES`]: for the console's OpenID Connect calls.
+    pub async fn json(
+        &self,
+        method: http::Method,
+        url: &str,
+        body: Option<(&str, Vec<u8>)>,
+        headers: &[(&str, String)],
+        timeout: Duration,
+    ) -> Result<(StatusCode, serde_json::Value), SendError> {
+        let mut req = Request::builder().method(method).uri(url);
+        for (name, value) in headers {
+            req = req.header(*name, value);
+        }
+        let payload = match body {
+            Some((content_type, bytes)) => {
+                req = req.header(http::header::CONTENT_TYPE, content_type);
+                Bytes::from(bytes)
+            }
+            None => Bytes::new(),
+        };
+        let req = req
+            .body(Full::new(payload))
+            .map_err(|e| SendError::Transport(format!("bad request to {url}: {e}")))?;
+        let exchange = async {
+            let res = self
+                .client
+                .request(req)
+                .await
+                .map_err(|e| SendError::Transport(describe(&e)))?;
+            let (parts, body) = res.into_parts();
+            let bytes = Limited::new(body, MAX_JSON_BYTES)
+                .collect()
+                .await
+                .map_err(|e| SendError::Transport(format!("reading the answer: {e}")))?
+                .to_bytes();
+            let value = serde_json::from_slice(&bytes)
+                .map_err(|e| SendError::Transport(format!("answer is not JSON: {e}")))?;
+            Ok((parts.status, value))
+        };
+        tokio::time::timeout(timeout, exchange)
+            .await
+            .unwrap_or(Err(SendError::Timeout))
+    }
+}
+
+/// Largest JSON answer [`HttpClient::json`] reads.
+const MAX_JSON_BYTES: usize = 1024 * 1024;
+
 /// The error and its causes on one line (hyper's own message is only "client error").
 fn describe(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();

@@ -22,6 +22,55 @@ pub struct Settings {
     pub pagerduty_events_url: String,
     pub webhook_url: Option<String>,
     pub webhook_secret: Option<String>,
+    /// The console (sign in with Slack); `None` when `SLACK_CLIENT_ID` is unset.
+    pub console: Option<ConsoleSettings>,
+}
+
+/// `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `WARROOM_PUBLIC_URL`, `WARROOM_SESSION_SECRET`:
+/// the console's sign-in. Kept apart from the rest so it reads as one unit.
+#[derive(Clone)]
+pub struct ConsoleSettings {
+    pub client_id: String,
+    pub client_secret: String,
+    /// External base URL without a trailing slash; `None`: `http://<listen address>`.
+    pub public_url: Option<String>,
+    pub session_secret: Vec<u8>,
+}
+
+/// The session secret must be at least this long (it keys HMAC-SHA256).
+pub const MIN_SESSION_SECRET: usize = 32;
+
+impl ConsoleSettings {
+    fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Option<Self>, SettingsError> {
+        let Some(client_id) = get("SLACK_CLIENT_ID") else {
+            return Ok(None);
+        };
+        let client_secret =
+            get("SLACK_CLIENT_SECRET").ok_or(SettingsError::Missing("SLACK_CLIENT_SECRET"))?;
+        let session_secret = get("WARROOM_SESSION_SECRET")
+            .ok_or(SettingsError::Missing("WARROOM_SESSION_SECRET"))?;
+        if session_secret.len() < MIN_SESSION_SECRET {
+            return Err(SettingsError::Invalid {
+                name: "WARROOM_SESSION_SECRET",
+                reason: format!("must be at least {MIN_SESSION_SECRET} bytes"),
+            });
+        }
+        let public_url = get("WARROOM_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
+        if let Some(u) = &public_url {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                return Err(SettingsError::Invalid {
+                    name: "WARROOM_PUBLIC_URL",
+                    reason: "must start with http:// or https://".into(),
+                });
+            }
+        }
+        Ok(Some(ConsoleSettings {
+            client_id,
+            client_secret,
+            public_url,
+            session_secret: session_secret.into_bytes(),
+        }))
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -38,6 +87,7 @@ impl std::fmt::Debug for Settings {
             .field("api_token", &self.api_token.as_ref().map(|_| "set"))
             .field("alerts_secret", &self.alerts_secret.as_ref().map(|_| "set"))
             .field("app_token", &self.app_token.as_ref().map(|_| "set"))
+            .field("console", &self.console.as_ref().map(|_| "on"))
             .finish_non_exhaustive()
     }
 }
@@ -136,6 +186,28 @@ pub struct EnvArgs {
         global = true
     )]
     pub warroom_alerts_secret: Option<String>,
+    /// Slack app client id: turns the web console (Sign in with Slack) on.
+    #[arg(long, env = "SLACK_CLIENT_ID", global = true)]
+    pub slack_client_id: Option<String>,
+    /// Slack app client secret (the console's OpenID Connect code exchange).
+    #[arg(
+        long,
+        env = "SLACK_CLIENT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub slack_client_secret: Option<String>,
+    /// The console's external base URL (its redirect URI is `<url>/auth/callback`).
+    #[arg(long = "public-url", env = "WARROOM_PUBLIC_URL", global = true)]
+    pub warroom_public_url: Option<String>,
+    /// At least 32 bytes: signs the console's session cookie.
+    #[arg(
+        long = "session-secret",
+        env = "WARROOM_SESSION_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub warroom_session_secret: Option<String>,
 }
 
 /// `EnvArgs` alone, for reading the environment outside the binary's own parser.
@@ -265,6 +337,13 @@ impl Settings {
             pagerduty_events_url: or_default(&args.pagerduty_events_url, DEFAULT_PAGERDUTY_URL),
             webhook_url: set(&args.warroom_webhook_url),
             webhook_secret: set(&args.warroom_webhook_secret),
+            console: ConsoleSettings::from_lookup(|name| match name {
+                "SLACK_CLIENT_ID" => set(&args.slack_client_id),
+                "SLACK_CLIENT_SECRET" => set(&args.slack_client_secret),
+                "WARROOM_SESSION_SECRET" => set(&args.warroom_session_secret),
+                "WARROOM_PUBLIC_URL" => set(&args.warroom_public_url),
+                _ => None,
+            })?,
         })
     }
 
@@ -345,6 +424,10 @@ mod tests {
             "WARROOM_WEBHOOK_URL",
             "WARROOM_WEBHOOK_SECRET",
             "WARROOM_ALERTS_SECRET",
+            "SLACK_CLIENT_ID",
+            "SLACK_CLIENT_SECRET",
+            "WARROOM_PUBLIC_URL",
+            "WARROOM_SESSION_SECRET",
         ] {
             assert!(asked.iter().any(|v| v == var), "{var} is not read");
         }

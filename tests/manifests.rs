@@ -118,12 +118,20 @@ fn slack_manifest_requests_exactly_the_scopes_the_code_needs() {
         "manifests/slack-app.yaml oauth_config.scopes.bot must equal \
          warroom::slack::scopes::bot_scopes()"
     );
+    // The only user scopes are Sign in with Slack's, for the web console.
+    let user: Vec<&str> = seq_at(&m, "oauth_config.scopes.user")
+        .iter()
+        .map(|s| s.as_str().expect("a scope is a string"))
+        .collect();
+    assert_eq!(user, ["openid", "profile"], "user scopes: sign-in only");
+    let redirects: Vec<&str> = seq_at(&m, "oauth_config.redirect_urls")
+        .iter()
+        .map(|s| s.as_str().expect("a URL is a string"))
+        .collect();
+    assert_eq!(redirects.len(), 1);
     assert!(
-        m.get("oauth_config")
-            .and_then(|o| o.get("scopes"))
-            .and_then(|s| s.get("user"))
-            .is_none(),
-        "warroom acts as its bot only: no user scopes"
+        redirects[0].starts_with("https://") && redirects[0].ends_with("/auth/callback"),
+        "{redirects:?}"
     );
 }
 

@@ -30,6 +30,9 @@ pub const METHOD_SCOPES: &[(&str, &[&str])] = &[
     ("pins.add", &["pins:write"]),
     // Opening a modal needs no scope, only a fresh `trigger_id`.
     ("views.open", &[]),
+    // The console: who may see a private incident (its channel's members), and names.
+    ("conversations.members", &["channels:read", "groups:read"]),
+    ("users.info", &["users:read"]),
     // files.* join when the post-mortem upload lands:
     // ("files.getUploadURLExternal", &["files:write"]),
     // ("files.completeUploadExternal", &["files:write"]),

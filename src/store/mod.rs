@@ -3,6 +3,7 @@
 //! is the same text on both backends (those two add `FOR UPDATE SKIP LOCKED` on
 //! PostgreSQL). Each backend has its own migrations directory.
 
+mod console;
 mod incidents;
 mod outbox;
 mod records;
@@ -12,6 +13,7 @@ mod write_api;
 
 pub use write_api::{AlertGroup, KeyClaim};
 
+pub use console::{ConsoleFilter, Viewer};
 pub use outbox::{NewEffect, OutboxRow};
 pub use records::IncidentFilter;
 

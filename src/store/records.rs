@@ -109,7 +109,7 @@ impl Store {
     }
 
     /// Loads the roles of `incidents` in one query (not one per incident).
-    async fn attach_roles(&self, incidents: &mut [Incident]) -> StoreResult<()> {
+    pub(super) async fn attach_roles(&self, incidents: &mut [Incident]) -> StoreResult<()> {
         if incidents.is_empty() {
             return Ok(());
         }

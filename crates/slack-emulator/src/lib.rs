@@ -27,6 +27,7 @@ pub mod clock;
 pub mod driver;
 pub mod hooks;
 mod model;
+mod openid;
 pub mod rate_tiers;
 pub mod requests;
 mod required;

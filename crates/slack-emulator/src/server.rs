@@ -140,7 +140,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/api/{method}", get(api).post(api))
         .route("/upload/{file_id}", post(upload))
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(shared)
+        .with_state(shared.clone())
+        .merge(super::openid::routes(shared))
 }
 
 async fn api(

@@ -52,6 +52,7 @@ pub(crate) const KNOWN_METHODS: &[&str] = &[
     "conversations.invite",
     "conversations.join",
     "conversations.list",
+    "conversations.members",
     "conversations.setTopic",
     "files.completeUploadExternal",
     "files.getUploadURLExternal",
@@ -371,6 +372,7 @@ impl Workspace {
             "conversations.join" => self.conversations_join(args),
             "conversations.info" => self.conversations_info(args),
             "conversations.list" => Ok(self.conversations_list()),
+            "conversations.members" => self.conversations_members(args),
             "conversations.history" => self.conversations_history(args),
             "conversations.setTopic" => self.conversations_set_topic(args, now),
             "chat.postMessage" => self.chat_post_message(args, now),
@@ -466,6 +468,15 @@ impl Workspace {
     fn conversations_info(&self, args: &Args) -> ApiResult {
         let idx = self.visible_channel_arg(args, "channel")?;
         Ok(fields([("channel", self.channel_json(idx))]))
+    }
+
+    /// Members of a channel the bot can see (the console checks private-incident access).
+    fn conversations_members(&self, args: &Args) -> ApiResult {
+        let idx = self.visible_channel_arg(args, "channel")?;
+        Ok(fields([
+            ("members", json!(self.channels[idx].channel.members)),
+            ("response_metadata", json!({"next_cursor": ""})),
+        ]))
     }
 
     fn conversations_list(&self) -> Map<String, Value> {
