@@ -365,14 +365,14 @@ impl Deliverer<'_> {
         let day = crate::clock::from_ms(inc.declared_at)
             .format("%Y%m%d")
             .to_string();
+        // A drill's channel says so in its name: `{prefix}-drill-YYYYMMDD-{slug}`.
+        let prefix = if inc.drill {
+            format!("{}-drill", self.policy.channel_prefix)
+        } else {
+            self.policy.channel_prefix.clone()
+        };
         for attempt in 1..=50 {
-            let name = channel_name::channel_name(
-                &self.policy.channel_prefix,
-                &day,
-                &inc.title,
-                &inc.id,
-                attempt,
-            );
+            let name = channel_name::channel_name(&prefix, &day, &inc.title, &inc.id, attempt);
             let result = self
                 .call(
                     "conversations.create",

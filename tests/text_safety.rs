@@ -202,7 +202,7 @@ both!(hostile_text_is_shown_not_obeyed, |b| async move {
         format!(">{HOSTILE}"),
         format!("Action item: {HOSTILE} (owner <@{CAROL}>)"),
         format!("escalated: {HOSTILE}"),
-        format!("INC-"),
+        "INC-".to_string(),
     ] {
         assert!(
             sent.iter().any(|(_, t)| unescape(t).contains(&needle)),

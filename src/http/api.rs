@@ -70,6 +70,7 @@ pub fn incident_json(inc: &Incident) -> Value {
         "severity": inc.severity,
         "status": inc.status,
         "private": inc.private,
+        "drill": inc.drill,
         "reporter": inc.reporter,
         "declared_at": time(Some(inc.declared_at)),
         "first_ic_at": time(inc.first_ic_at),
@@ -232,9 +233,12 @@ pub async fn postmortem(State(state): State<AppState>, Path(id): Path<String>) -
 #[derive(Deserialize)]
 pub struct StatsQuery {
     window: Option<String>,
+    /// `true` counts drills too.
+    #[serde(default)]
+    drills: bool,
 }
 
-/// `GET /api/stats?window=30d`
+/// `GET /api/stats?window=30d[&drills=true]`
 pub async fn stats(State(state): State<AppState>, Query(q): Query<StatsQuery>) -> Response {
     let window = match q.window.as_deref() {
         None => std::time::Duration::from_secs(30 * 86_400),
@@ -243,7 +247,7 @@ pub async fn stats(State(state): State<AppState>, Query(q): Query<StatsQuery>) -
             _ => return bad(format!("window must be a duration like 30d, not {w:?}")),
         },
     };
-    match state.service.stats(window).await {
+    match state.service.stats(window, q.drills).await {
         Ok(s) => Json(s).into_response(),
         Err(e) => unavailable(e),
     }

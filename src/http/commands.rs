@@ -58,7 +58,7 @@ fn command_name(c: &SlashCommand) -> &'static str {
         SlashCommand::Close => "close",
         SlashCommand::Postmortem => "postmortem",
         SlashCommand::Escalate(_) => "escalate",
-        SlashCommand::Stats(_) => "stats",
+        SlashCommand::Stats { .. } => "stats",
     }
 }
 
@@ -94,6 +94,7 @@ async fn dispatch(
             }
             SlashCommand::Declare {
                 private,
+                drill,
                 severity,
                 title,
             } => {
@@ -101,6 +102,7 @@ async fn dispatch(
                     title: grammar::normalize_mentions(&title),
                     severity,
                     private,
+                    drill,
                     reporter: user.to_string(),
                     origin_channel: form.channel_id.clone(),
                     description: String::new(),
@@ -114,9 +116,9 @@ async fn dispatch(
             }
             SlashCommand::List => ephemeral(service.list_text(user).await?),
             SlashCommand::Help => ephemeral(answers::help(&service.policy)),
-            SlashCommand::Stats(window) => {
+            SlashCommand::Stats { window, drills } => {
                 let window = window.unwrap_or(DEFAULT_STATS_WINDOW);
-                ephemeral(answers::stats(&service.stats(window).await?))
+                ephemeral(answers::stats(&service.stats(window, drills).await?))
             }
             _ => silent(),
         });

@@ -409,6 +409,7 @@ async fn submit_declare(
         title: normalize_mentions(&title),
         severity,
         private: values.checked(PRIVATE).iter().any(|v| v == "private"),
+        drill: values.checked(DRILL).iter().any(|v| v == "drill"),
         reporter: user.to_string(),
         origin_channel: origin_channel.to_string(),
         description: values

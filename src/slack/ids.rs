@@ -26,6 +26,7 @@ pub mod declare {
     pub const SERVICE: &str = "service";
     pub const DESCRIPTION: &str = "description";
     pub const PRIVATE: &str = "private";
+    pub const DRILL: &str = "drill";
     /// Every input has this action id; the block id tells them apart.
     pub const VALUE: &str = "value";
 }

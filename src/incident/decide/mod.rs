@@ -150,7 +150,8 @@ impl Builder {
 
     /// The outbound webhook, when configured.
     fn notify(&mut self, ctx: &Ctx, event: &str, detail: serde_json::Value) {
-        if ctx.webhooks {
+        // A drill exercises people, not the systems that listen for real incidents.
+        if ctx.webhooks && !self.incident.drill {
             self.effects.push(Effect::Webhook {
                 event: event.to_string(),
                 detail,
@@ -160,7 +161,7 @@ impl Builder {
 
     /// Pages (or resolves the page) when PagerDuty is configured.
     fn page(&mut self, ctx: &Ctx, action: PageAction) {
-        if ctx.paging {
+        if ctx.paging && !self.incident.drill {
             self.effects.push(Effect::Page { action });
         }
     }

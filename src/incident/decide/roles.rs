@@ -115,6 +115,7 @@ mod tests {
             user: user.into(),
         };
         // (incident, actor, action) → (timeline, effect kinds) | refusal
+        #[allow(clippy::type_complexity)]
         let rows: Vec<(_, &str, Action, Result<(&str, Vec<&str>), Refusal>)> = vec![
             (
                 &open,

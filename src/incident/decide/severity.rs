@@ -56,6 +56,7 @@ mod tests {
         let open = incident();
         let led = with_ic(incident(), BOB);
         // (incident, actor, severity) → (timeline, effect kinds) | refusal
+        #[allow(clippy::type_complexity)]
         let rows: Vec<(_, &str, &str, Result<(&str, Vec<&str>), Refusal>)> = vec![
             (
                 &open,

@@ -1,0 +1,127 @@
+//! The incident process around the core loop, driven as Slack drives it: drills, the
+//! timeline by reaction, subscriptions.
+
+mod support;
+
+use serde_json::Value;
+use std::time::Duration;
+use support::*;
+use warroom::emulator::hooks::HookSink;
+
+/// The harness with PagerDuty and the outbound webhook pointed at recording receivers.
+async fn with_integrations(b: Backend) -> (Harness, HookSink, HookSink) {
+    let mut h = Harness::start(b).await;
+    let pagerduty = HookSink::start().await.unwrap();
+    let webhook = HookSink::start().await.unwrap();
+    h.extra_env = vec![
+        ("PAGERDUTY_ROUTING_KEY", "R0UTINGKEY".to_string()),
+        (
+            "PAGERDUTY_EVENTS_URL",
+            format!("{}/v2/enqueue", pagerduty.url()),
+        ),
+        (
+            "WARROOM_WEBHOOK_URL",
+            format!("{}/hooks/warroom", webhook.url()),
+        ),
+    ];
+    h.restart().await;
+    (h, pagerduty, webhook)
+}
+
+async fn wait(what: &str, pred: impl Fn() -> bool) {
+    for _ in 0..2400 {
+        if pred() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+both!(drills_are_labelled_and_page_nobody, |b| async move {
+    let (h, pagerduty, webhook) = with_integrations(b).await;
+    // P1 pages and calls the webhook when real; as a drill it does neither.
+    let reply = h
+        .command(
+            ALICE,
+            GENERAL,
+            "declare --drill P1 Game day: primary DB failover",
+        )
+        .await;
+    assert!(reply.text().contains("a drill"), "{}", reply.body);
+    let drill_id = incident_id_in(&reply.text()).unwrap();
+    let channel = h.channel_of(&drill_id).await;
+    let ch = h.slack.channel(&channel).unwrap();
+    assert!(ch.name.starts_with("incident-drill-"), "{}", ch.name);
+    assert!(ch.topic.starts_with("DRILL | "), "{}", ch.topic);
+    assert!(h.card(&channel).plain_text().contains("DRILL | "));
+    h.eventually("the announcement says drill", |s| {
+        s.messages(ANNOUNCE)
+            .iter()
+            .any(|m| m.plain_text().contains(&drill_id) && m.plain_text().contains("*DRILL*"))
+    })
+    .await;
+    h.command(ALICE, &channel, "resolve failover worked").await;
+    h.eventually("the drill is resolved", |_| {
+        !h.messages_with(&channel, "*Resolved*").is_empty()
+    })
+    .await;
+
+    // A real incident afterwards pages and notifies: the receivers work, the drill
+    // never reached them.
+    let real = h.declare(BOB, "P1 Checkout down").await;
+    wait("the real page", || !pagerduty.received().is_empty()).await;
+    wait("the real webhook", || !webhook.received().is_empty()).await;
+    h.command(BOB, &real, "status mitigating").await;
+    wait("the webhook for the real status change", || {
+        webhook.received().len() >= 2
+    })
+    .await;
+    let mentions_drill =
+        |r: &warroom::emulator::hooks::Received| r.json().to_string().contains(&drill_id);
+    assert!(!pagerduty.received().iter().any(mentions_drill));
+    assert!(!webhook.received().iter().any(mentions_drill));
+    assert_eq!(pagerduty.received().len(), 1);
+
+    // Stats leave the drill out unless asked for.
+    let stats: Value = h.api("/api/stats?window=30d").await.json();
+    assert_eq!(stats["total"], 1, "{stats}");
+    assert_eq!(stats["drills"], false);
+    let stats: Value = h.api("/api/stats?window=30d&drills=true").await.json();
+    assert_eq!(stats["total"], 2, "{stats}");
+    let text = h.command(ALICE, GENERAL, "stats 30d").await.text();
+    assert!(text.contains("(1 incidents, drills left out)"), "{text}");
+    let text = h.command(ALICE, GENERAL, "stats 30d drills").await.text();
+    assert!(text.contains("(2 incidents, drills included)"), "{text}");
+    let api: Value = h.api(&format!("/api/incidents/{drill_id}")).await.json();
+    assert_eq!(api["drill"], true);
+    h.finish().await;
+});
+
+both!(the_declare_form_has_a_drill_checkbox, |b| async move {
+    let h = Harness::start(b).await;
+    h.command(BOB, GENERAL, "declare").await;
+    let view = h.last_view("declare_incident");
+    assert!(view.view.to_string().contains("\"block_id\":\"drill\""));
+    let reply = h
+        .submit(
+            BOB,
+            &view,
+            &[
+                ("title", "Tabletop: region loss"),
+                ("severity", "P2"),
+                ("drill", "drill"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    h.eventually("a drill channel exists", |s| {
+        s.channels().iter().any(|c| {
+            c.name.starts_with("incident-drill-") && c.name.ends_with("tabletop-region-loss")
+        })
+    })
+    .await;
+    let list = h.command(BOB, GENERAL, "list").await.text();
+    assert!(list.contains("DRILL"), "{list}");
+    h.finish().await;
+});
