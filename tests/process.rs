@@ -125,3 +125,109 @@ both!(the_declare_form_has_a_drill_checkbox, |b| async move {
     assert!(list.contains("DRILL"), "{list}");
     h.finish().await;
 });
+
+/// Sends a reaction event as Slack's Events API delivers it.
+async fn react(
+    h: &Harness,
+    kind: &str,
+    user: &str,
+    reaction: &str,
+    channel: &str,
+    ts: &str,
+    author: &str,
+) {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let body = serde_json::json!({
+        "token": "x", "team_id": "T0TEAM", "api_app_id": "A0APP", "type": "event_callback",
+        "event_id": format!("Ev{kind}{n}{}", ts.replace('.', "")), "event_time": 1_764_460_800,
+        "event": {"type": kind, "user": user, "reaction": reaction, "item_user": author,
+            "item": {"type": "message", "channel": channel, "ts": ts},
+            "event_ts": "1764460800.000900"}
+    });
+    let r = h
+        .post_signed("/slack/events", "application/json", body.to_string())
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+fn timeline_of(api: &Value) -> Vec<Value> {
+    api["timeline"].as_array().cloned().unwrap_or_default()
+}
+
+both!(
+    a_pushpin_adds_the_message_to_the_timeline_once,
+    |b| async move {
+        let h = Harness::start(b).await;
+        let reply = h.command(ALICE, GENERAL, "declare P2 Search is slow").await;
+        let id = incident_id_in(&reply.text()).unwrap();
+        let channel = h.channel_of(&id).await;
+        let ts = h
+            .slack
+            .post_user_message(
+                &channel,
+                BOB,
+                "Rolled back deploy 4512, <@U0ALICE> watching",
+                None,
+            )
+            .unwrap();
+        let other = h
+            .slack
+            .post_user_message(&channel, CAROL, "lunch?", None)
+            .unwrap();
+        let outside = h
+            .slack
+            .post_user_message(GENERAL, CAROL, "unrelated <!channel>", None)
+            .unwrap();
+
+        react(&h, "reaction_added", CAROL, "pushpin", &channel, &ts, BOB).await;
+        // Someone else pins the same message: still one entry.
+        react(&h, "reaction_added", ALICE, "pushpin", &channel, &ts, BOB).await;
+        // Other emoji, and messages outside incident channels, are not for the timeline.
+        react(&h, "reaction_added", ALICE, "eyes", &channel, &other, CAROL).await;
+        react(
+            &h,
+            "reaction_added",
+            ALICE,
+            "pushpin",
+            GENERAL,
+            &outside,
+            CAROL,
+        )
+        .await;
+        // Removing the reaction erases nothing.
+        react(&h, "reaction_removed", CAROL, "pushpin", &channel, &ts, BOB).await;
+
+        let api: Value = h.api(&format!("/api/incidents/{id}")).await.json();
+        let pinned: Vec<Value> = timeline_of(&api)
+            .into_iter()
+            .filter(|e| {
+                e["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("Rolled back deploy 4512")
+            })
+            .collect();
+        assert_eq!(pinned.len(), 1, "{api}");
+        let text = pinned[0]["text"].as_str().unwrap();
+        assert!(text.starts_with(&format!("@{BOB} at ")), "{text}");
+        assert!(
+            text.ends_with("Rolled back deploy 4512, @U0ALICE watching"),
+            "{text}"
+        );
+        assert_eq!(pinned[0]["actor"], CAROL);
+        let all = api.to_string();
+        assert!(
+            !all.contains("lunch?") && !all.contains("unrelated"),
+            "{all}"
+        );
+        h.eventually("Carol is told it was added", |_| {
+            h.told(CAROL, "Added to the timeline")
+        })
+        .await;
+        // The timeline command shows it with the author and the message's own time.
+        let timeline = h.command(ALICE, &channel, "timeline").await.text();
+        assert!(timeline.contains("Rolled back deploy 4512"), "{timeline}");
+        h.finish().await;
+    }
+);

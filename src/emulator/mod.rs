@@ -14,6 +14,7 @@
 
 mod api;
 pub mod driver;
+mod history;
 pub mod hooks;
 mod model;
 pub mod requests;

@@ -440,12 +440,15 @@ impl Workspace {
     fn conversations_history(&self, args: &Args) -> ApiResult {
         let idx = self.visible_channel_arg(args, "channel")?;
         let channel_id = &self.channels[idx].channel.id;
+        let window = super::history::HistoryWindow::from_args(args);
         // Newest first, top-level only, as Slack answers.
         let messages: Vec<Value> = self
             .messages
             .iter()
             .rev()
             .filter(|m| &m.channel == channel_id && m.thread_ts.is_none())
+            .filter(|m| window.contains(&m.ts))
+            .take(window.limit)
             .map(|m| self.message_json(m))
             .collect();
         Ok(fields([

@@ -6,6 +6,7 @@ mod commands;
 mod events;
 mod health;
 mod interactions;
+mod reactions;
 mod verify_layer;
 
 use crate::service::Service;

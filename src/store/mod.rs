@@ -5,6 +5,7 @@
 
 mod incidents;
 mod outbox;
+mod reactions;
 mod records;
 mod rows;
 mod scheduler;
