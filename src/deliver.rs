@@ -314,6 +314,8 @@ impl Deliverer<'_> {
                     Err(e) => classify(e),
                 }
             }
+            Effect::NotifySubscribers { notice } => self.notify_subscribers(inc, notice).await,
+            Effect::DirectMessage { user, notice } => self.direct_message(inc, user, notice).await,
         }
     }
 

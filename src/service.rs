@@ -104,10 +104,12 @@ impl Service {
                 }));
             };
             let now = self.clock.now_ms();
-            let outcome: Outcome = match decide::decide(&incident, &action, &self.ctx(actor, now)) {
-                Ok(o) => o,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
+            let mut outcome: Outcome =
+                match decide::decide(&incident, &action, &self.ctx(actor, now)) {
+                    Ok(o) => o,
+                    Err(refusal) => return Ok(Err(refusal)),
+                };
+            decide::notify_subscribers(&mut outcome.effects);
             match self.store.commit(&outcome, now).await? {
                 Ok(()) => {
                     self.committed();

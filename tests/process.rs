@@ -231,3 +231,93 @@ both!(
         h.finish().await;
     }
 );
+
+/// The DMs the app sent `user`.
+fn dms(h: &Harness, user: &str) -> Vec<String> {
+    h.slack
+        .messages(&format!("D{}", &user[1..]))
+        .into_iter()
+        .map(|m| m.text)
+        .collect()
+}
+
+both!(
+    subscribers_get_each_update_by_dm_until_close,
+    |b| async move {
+        let h = Harness::start(b).await;
+        let reply = h
+            .command(ALICE, GENERAL, "declare P2 Exports <stuck> & late")
+            .await;
+        let id = incident_id_in(&reply.text()).unwrap();
+        let channel = h.channel_of(&id).await;
+        h.eventually("announced", |s| {
+            s.messages(ANNOUNCE).iter().any(|m| m.text.contains(&id))
+        })
+        .await;
+        let announcement = h
+            .slack
+            .messages(ANNOUNCE)
+            .into_iter()
+            .find(|m| m.text.contains(&id))
+            .unwrap();
+        // Carol subscribes from the announcement, Bob with the command.
+        let r = h
+            .click(CAROL, &announcement, &button(&announcement, "Subscribe"))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        h.eventually("Carol is told", |_| h.told(CAROL, "by DM until it closes"))
+            .await;
+        let r = h.command(BOB, &channel, "subscribe").await;
+        assert!(r.text().contains("by DM until it closes"), "{}", r.body);
+        let r = h.command(BOB, &channel, "subscribe").await;
+        assert!(r.text().contains("already subscribed"), "{}", r.body);
+
+        h.command(ALICE, &channel, "status mitigating").await;
+        h.command(ALICE, &channel, "update Replaying the queue <!here>")
+            .await;
+        h.eventually("both got the update by DM", |_| {
+            [CAROL, BOB].iter().all(|u| {
+                dms(&h, u).iter().any(|t| t.contains("Replaying the queue"))
+                    && dms(&h, u).iter().any(|t| t.contains("Mitigating"))
+            })
+        })
+        .await;
+        let dm = dms(&h, CAROL)
+            .into_iter()
+            .find(|t| t.contains("Replaying the queue"))
+            .unwrap();
+        assert!(
+            dm.contains(&id) && dm.contains("Exports &lt;stuck&gt; &amp; late"),
+            "{dm}"
+        );
+        assert!(!dm.contains("<!here>"), "{dm}");
+
+        // Bob stops; Carol hears the rest until close, then nothing.
+        let r = h.command(BOB, &channel, "unsubscribe").await;
+        assert!(r.text().contains("no longer"), "{}", r.body);
+        let bob_before = dms(&h, BOB).len();
+        h.command(ALICE, &channel, "resolve queue drained").await;
+        h.command(ALICE, &channel, "close").await;
+        h.eventually("Carol got the close", |_| {
+            dms(&h, CAROL).iter().any(|t| t.contains("queue drained"))
+                && dms(&h, CAROL)
+                    .iter()
+                    .any(|t| t.contains("Closed") || t.contains("closed"))
+        })
+        .await;
+        let carol_after_close = dms(&h, CAROL).len();
+        let r = h.command(ALICE, &channel, "note late note").await;
+        assert!(r.text().contains("Added to the timeline"), "{}", r.body);
+        // Deliveries are in one lane: anything for subscribers would have gone before this.
+        h.command(ALICE, &channel, "roles").await;
+        h.eventually("the role board is posted", |_| {
+            h.messages_with(&channel, "Incident Commander").len() >= 2
+        })
+        .await;
+        assert_eq!(dms(&h, CAROL).len(), carol_after_close);
+        assert_eq!(dms(&h, BOB).len(), bob_before);
+        let r = h.command(CAROL, &channel, "subscribe").await;
+        assert!(r.text().contains("is closed"), "{}", r.body);
+        h.finish().await;
+    }
+);

@@ -59,6 +59,8 @@ fn command_name(c: &SlashCommand) -> &'static str {
         SlashCommand::Postmortem => "postmortem",
         SlashCommand::Escalate(_) => "escalate",
         SlashCommand::Stats { .. } => "stats",
+        SlashCommand::Subscribe => "subscribe",
+        SlashCommand::Unsubscribe => "unsubscribe",
     }
 }
 
@@ -229,6 +231,12 @@ async fn dispatch(
             Ok(silent())
         }
         SlashCommand::Escalate(reason) => act(Action::Escalate { reason }).await,
+        SlashCommand::Subscribe => Ok(ephemeral(
+            super::subscriptions::subscribe(service, &inc, user).await?,
+        )),
+        SlashCommand::Unsubscribe => Ok(ephemeral(
+            super::subscriptions::unsubscribe(service, &inc, user).await?,
+        )),
 
         _ => Ok(silent()),
     }

@@ -293,6 +293,13 @@ async fn on_action(
                 )
                 .await
         }
+        ids::SUBSCRIBE => {
+            let Some(inc) = service.store.incident(value).await? else {
+                return Ok(());
+            };
+            let text = super::subscriptions::subscribe(service, &inc, user).await?;
+            explain(service, &inc.id, user, channel, text).await
+        }
         _ => Ok(()),
     }
 }

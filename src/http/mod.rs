@@ -7,6 +7,7 @@ mod events;
 mod health;
 mod interactions;
 mod reactions;
+mod subscriptions;
 mod verify_layer;
 
 use crate::service::Service;

@@ -89,6 +89,16 @@ pub enum Effect {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         channel: Option<String>,
     },
+    /// Send `notice` by DM to each subscriber of the incident (one `DirectMessage` each,
+    /// queued at delivery, so a retry never repeats a DM already sent).
+    NotifySubscribers {
+        notice: Notice,
+    },
+    /// `notice` by DM to `user`, a subscriber.
+    DirectMessage {
+        user: String,
+        notice: Notice,
+    },
 }
 
 /// Something warroom says, in the channel, the announcement thread or to one person.
@@ -212,6 +222,21 @@ pub enum EscalationCause {
     Timer { after_ms: i64 },
 }
 
+impl Notice {
+    /// Notices subscribers get by DM: what changes the incident's course.
+    pub fn is_for_subscribers(&self) -> bool {
+        matches!(
+            self,
+            Notice::Update { .. }
+                | Notice::StatusChanged { .. }
+                | Notice::SeverityChanged { .. }
+                | Notice::Resolved { .. }
+                | Notice::Closed { .. }
+                | Notice::Escalated { .. }
+        )
+    }
+}
+
 impl Effect {
     /// Short stable name, stored in the outbox's `kind` column and used in metrics. A
     /// typed message shares its name with the pre-rendered kind it replaces.
@@ -233,6 +258,8 @@ impl Effect {
             Effect::DeclaredNotice { .. } => "declared_notice",
             Effect::Page { .. } => "page",
             Effect::Webhook { .. } => "webhook",
+            Effect::NotifySubscribers { .. } => "notify_subscribers",
+            Effect::DirectMessage { .. } => "direct_message",
         }
     }
 

@@ -48,6 +48,9 @@ pub enum SlashCommand {
         window: Option<Duration>,
         drills: bool,
     },
+    /// Get each update of this incident by DM until it closes.
+    Subscribe,
+    Unsubscribe,
 }
 
 impl SlashCommand {
@@ -115,6 +118,8 @@ pub fn parse(text: &str) -> Result<SlashCommand, GrammarError> {
         "postmortem" | "pm" => no_args(rest, "postmortem", SlashCommand::Postmortem),
         "escalate" => Ok(SlashCommand::Escalate(optional(rest))),
         "stats" => parse_stats(rest),
+        "subscribe" => no_args(rest, "subscribe", SlashCommand::Subscribe),
+        "unsubscribe" => no_args(rest, "unsubscribe", SlashCommand::Unsubscribe),
         other => Err(GrammarError(format!(
             "I don't know `{other}`. Try `/incident help` for the list of commands."
         ))),
@@ -436,6 +441,9 @@ mod tests {
             }
         );
         assert!(parse("stats soon").is_err());
+        assert_eq!(parse("subscribe").unwrap(), SlashCommand::Subscribe);
+        assert_eq!(parse("Unsubscribe").unwrap(), SlashCommand::Unsubscribe);
+        assert!(parse("subscribe me").is_err());
         assert!(parse("stats 30d 7d").is_err());
         assert!(parse("severity").is_err());
         assert_eq!(parse("HELP").unwrap(), SlashCommand::Help);

@@ -242,6 +242,7 @@ pub fn help(policy: &Policy) -> String {
          • `/incident note &lt;text&gt;` · `/incident timeline`\n\
          • `/incident action &lt;text&gt; [@owner] [due YYYY-MM-DD]` · `/incident actions`\n\
          • `/incident escalate [reason]`\n\
+         • `/incident subscribe` · `/incident unsubscribe` — this incident's updates by DM\n\
          • `/incident resolve [summary]` · `/incident close` · `/incident postmortem`"
     )
 }

@@ -175,7 +175,8 @@ pub fn announcement(policy: &Policy, inc: &Incident) -> Value {
     ];
     if inc.status.is_open() {
         blocks.push(json!({"type": "actions", "block_id": format!("announce:{}", inc.id), "elements": [
-            {"type": "button", "action_id": ids::JOIN, "style": "primary", "text": plain("Join"), "value": inc.id}
+            {"type": "button", "action_id": ids::JOIN, "style": "primary", "text": plain("Join"), "value": inc.id},
+            {"type": "button", "action_id": ids::SUBSCRIBE, "text": plain("Subscribe"), "value": inc.id}
         ]}));
     }
     Value::Array(blocks)

@@ -20,6 +20,7 @@ pub mod channel_name;
 pub mod mrkdwn;
 pub mod notices;
 pub mod postmortem;
+pub mod subscriptions;
 pub mod time;
 
 use serde_json::Value;

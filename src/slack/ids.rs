@@ -8,6 +8,8 @@ pub const SNOOZE_15: &str = "snooze_15";
 pub const SNOOZE_30: &str = "snooze_30";
 pub const SNOOZE_60: &str = "snooze_60";
 pub const JOIN: &str = "join_incident";
+/// "Subscribe" on the announcement: the incident's updates by DM.
+pub const SUBSCRIBE: &str = "subscribe_incident";
 pub const ACTION_DONE: &str = "action_done";
 
 pub const DECLARE_VIEW: &str = "declare_incident";

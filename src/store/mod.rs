@@ -9,6 +9,7 @@ mod reactions;
 mod records;
 mod rows;
 mod scheduler;
+mod subscriptions;
 
 pub use outbox::{NewEffect, OutboxRow};
 pub use records::IncidentFilter;

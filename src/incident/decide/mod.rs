@@ -10,6 +10,7 @@ mod escalation;
 mod lifecycle;
 mod roles;
 mod severity;
+mod subscriptions;
 mod tick;
 mod updates;
 
@@ -17,6 +18,7 @@ mod updates;
 pub(crate) mod fixtures;
 
 pub use declare::{declare, DeclareRequest};
+pub use subscriptions::notify_subscribers;
 pub use tick::reminder_targets;
 pub use updates::UpdateFields;
 
