@@ -316,6 +316,7 @@ impl Deliverer<'_> {
             }
             Effect::NotifySubscribers { notice } => self.notify_subscribers(inc, notice).await,
             Effect::DirectMessage { user, notice } => self.direct_message(inc, user, notice).await,
+            Effect::PostChecklist => self.post_checklist(inc).await,
         }
     }
 

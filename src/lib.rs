@@ -9,6 +9,7 @@ pub mod app;
 pub mod bench;
 pub mod clock;
 pub mod deliver;
+mod deliver_checklist;
 mod deliver_subscribers;
 #[cfg(feature = "emulator")]
 pub mod demo;

@@ -109,6 +109,7 @@ impl Service {
                     Ok(o) => o,
                     Err(refusal) => return Ok(Err(refusal)),
                 };
+            decide::post_checklist(&self.policy, &mut outcome);
             decide::notify_subscribers(&mut outcome.effects);
             match self.store.commit(&outcome, now).await? {
                 Ok(()) => {

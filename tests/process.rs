@@ -90,7 +90,7 @@ both!(drills_are_labelled_and_page_nobody, |b| async move {
     let stats: Value = h.api("/api/stats?window=30d&drills=true").await.json();
     assert_eq!(stats["total"], 2, "{stats}");
     let text = h.command(ALICE, GENERAL, "stats 30d").await.text();
-    assert!(text.contains("(1 incidents, drills left out)"), "{text}");
+    assert!(text.contains("(1 incidents)"), "{text}");
     let text = h.command(ALICE, GENERAL, "stats 30d drills").await.text();
     assert!(text.contains("(2 incidents, drills included)"), "{text}");
     let api: Value = h.api(&format!("/api/incidents/{drill_id}")).await.json();
@@ -297,7 +297,8 @@ both!(
         assert!(r.text().contains("no longer"), "{}", r.body);
         let bob_before = dms(&h, BOB).len();
         h.command(ALICE, &channel, "resolve queue drained").await;
-        h.command(ALICE, &channel, "close").await;
+        // The checklist is not the point here: close over it.
+        h.command(ALICE, &channel, "close --force").await;
         h.eventually("Carol got the close", |_| {
             dms(&h, CAROL).iter().any(|t| t.contains("queue drained"))
                 && dms(&h, CAROL)
@@ -321,3 +322,64 @@ both!(
         h.finish().await;
     }
 );
+
+both!(close_needs_the_checklist_or_an_override, |b| async move {
+    let h = Harness::start(b).await;
+    let reply = h
+        .command(ALICE, GENERAL, "declare P2 Billing emails delayed")
+        .await;
+    let id = incident_id_in(&reply.text()).unwrap();
+    let channel = h.channel_of(&id).await;
+    h.command(ALICE, &channel, &format!("role ic <@{ALICE}>"))
+        .await;
+    h.command(ALICE, &channel, "resolve queue drained").await;
+    h.eventually("the checklist is posted", |_| {
+        !h.messages_with(&channel, "Post-resolution checklist")
+            .is_empty()
+    })
+    .await;
+    let list = h.messages_with(&channel, "Post-resolution checklist")[0].clone();
+    let blocks = list.blocks.clone();
+    let element = &blocks[1]["elements"][0];
+    let options = element["options"].as_array().unwrap().clone();
+    assert_eq!(options.len(), 7, "{blocks}");
+    // Bob ticks all but the last item.
+    let ticked: Vec<Value> = options[..6]
+        .iter()
+        .map(|o| serde_json::json!({"text": o["text"], "value": o["value"]}))
+        .collect();
+    let action = serde_json::json!({"type": "checkboxes", "action_id": element["action_id"],
+        "block_id": blocks[1]["block_id"], "selected_options": ticked, "action_ts": "1764460800.000200"});
+    let r = h
+        .interact(slack_requests::block_actions(BOB, &list, action))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let last = options[6]["text"]["text"].as_str().unwrap().to_string();
+    let r = h.command(ALICE, &channel, "close").await;
+    let text = r.text();
+    assert!(
+        text.contains("can't close yet") && text.contains("1 item(s) left"),
+        "{text}"
+    );
+    assert!(text.contains(&last), "{text}");
+    // Only the IC (or an admin) may override.
+    let r = h.command(BOB, &channel, "close --force").await;
+    assert!(
+        r.text().contains("Incident Commander") || r.text().contains("IC"),
+        "{}",
+        r.body
+    );
+    let api: Value = h.api(&format!("/api/incidents/{id}")).await.json();
+    assert_eq!(api["status"], "resolved", "{api}");
+    h.command(ALICE, &channel, "close --force").await;
+    let api: Value = h.api(&format!("/api/incidents/{id}")).await.json();
+    assert_eq!(api["status"], "closed", "{api}");
+    let overrides: Vec<Value> = timeline_of(&api)
+        .into_iter()
+        .filter(|e| e["text"].as_str().unwrap_or("").contains("override by @"))
+        .collect();
+    assert_eq!(overrides.len(), 1, "{api}");
+    assert!(overrides[0]["text"].as_str().unwrap().contains(&last));
+    assert_eq!(overrides[0]["actor"], ALICE);
+    h.finish().await;
+});

@@ -61,6 +61,7 @@ fn command_name(c: &SlashCommand) -> &'static str {
         SlashCommand::Stats { .. } => "stats",
         SlashCommand::Subscribe => "subscribe",
         SlashCommand::Unsubscribe => "unsubscribe",
+        SlashCommand::CloseForce => "close",
     }
 }
 
@@ -176,7 +177,14 @@ async fn dispatch(
         SlashCommand::Resolve(None) => Ok(ephemeral_or_silent(
             open_resolve_modal(service, &inc, user, &form.trigger_id).await,
         )),
-        SlashCommand::Close => {
+        SlashCommand::Close | SlashCommand::CloseForce => {
+            if command == SlashCommand::CloseForce {
+                if let Err(refusal) = super::checklist::override_note(service, &inc, user).await? {
+                    return Ok(ephemeral(super::checklist::refusal_text(service, &refusal)));
+                }
+            } else if let Some(text) = super::checklist::close_blocked(service, &inc).await? {
+                return Ok(ephemeral(text));
+            }
             let open_items = service
                 .store
                 .action_items(&inc.id)

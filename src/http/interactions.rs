@@ -293,6 +293,7 @@ async fn on_action(
                 )
                 .await
         }
+        ids::CHECKLIST => super::checklist::on_check(service, user, action).await,
         ids::SUBSCRIBE => {
             let Some(inc) = service.store.incident(value).await? else {
                 return Ok(());

@@ -1,6 +1,7 @@
 //! The HTTP surface: Slack's three signed routes, health, readiness and metrics.
 
 mod api;
+mod checklist;
 pub use api::incident_json;
 mod commands;
 mod events;

@@ -99,6 +99,8 @@ pub enum Effect {
         user: String,
         notice: Notice,
     },
+    /// Post the severity's post-resolution checklist, as checkboxes, in the channel.
+    PostChecklist,
 }
 
 /// Something warroom says, in the channel, the announcement thread or to one person.
@@ -260,6 +262,7 @@ impl Effect {
             Effect::Webhook { .. } => "webhook",
             Effect::NotifySubscribers { .. } => "notify_subscribers",
             Effect::DirectMessage { .. } => "direct_message",
+            Effect::PostChecklist => "post_checklist",
         }
     }
 

@@ -51,6 +51,8 @@ pub enum SlashCommand {
     /// Get each update of this incident by DM until it closes.
     Subscribe,
     Unsubscribe,
+    /// `close --force`: close with the checklist incomplete (IC or admin; recorded).
+    CloseForce,
 }
 
 impl SlashCommand {
@@ -114,6 +116,7 @@ pub fn parse(text: &str) -> Result<SlashCommand, GrammarError> {
         "action" => parse_action(rest),
         "actions" => no_args(rest, "actions", SlashCommand::Actions),
         "resolve" => Ok(SlashCommand::Resolve(optional(rest))),
+        "close" if rest == "--force" => Ok(SlashCommand::CloseForce),
         "close" => no_args(rest, "close", SlashCommand::Close),
         "postmortem" | "pm" => no_args(rest, "postmortem", SlashCommand::Postmortem),
         "escalate" => Ok(SlashCommand::Escalate(optional(rest))),
@@ -444,6 +447,8 @@ mod tests {
         assert_eq!(parse("subscribe").unwrap(), SlashCommand::Subscribe);
         assert_eq!(parse("Unsubscribe").unwrap(), SlashCommand::Unsubscribe);
         assert!(parse("subscribe me").is_err());
+        assert_eq!(parse("close --force").unwrap(), SlashCommand::CloseForce);
+        assert!(parse("close now").is_err());
         assert!(parse("stats 30d 7d").is_err());
         assert!(parse("severity").is_err());
         assert_eq!(parse("HELP").unwrap(), SlashCommand::Help);

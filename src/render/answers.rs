@@ -198,7 +198,7 @@ pub fn stats(stats: &Stats) -> String {
         if stats.drills {
             ", drills included"
         } else {
-            ", drills left out"
+            ""
         }
     );
     for s in stats.by_severity.iter().filter(|s| s.count > 0) {

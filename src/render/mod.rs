@@ -17,6 +17,7 @@
 pub mod answers;
 pub mod blocks;
 pub mod channel_name;
+pub mod checklist;
 pub mod mrkdwn;
 pub mod notices;
 pub mod postmortem;

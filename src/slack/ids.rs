@@ -10,6 +10,8 @@ pub const SNOOZE_60: &str = "snooze_60";
 pub const JOIN: &str = "join_incident";
 /// "Subscribe" on the announcement: the incident's updates by DM.
 pub const SUBSCRIBE: &str = "subscribe_incident";
+/// The checkboxes of the post-resolution checklist.
+pub const CHECKLIST: &str = "checklist";
 pub const ACTION_DONE: &str = "action_done";
 
 pub const DECLARE_VIEW: &str = "declare_incident";

@@ -43,6 +43,8 @@ pub struct ActionInfo {
     pub value: Option<String>,
     pub selected_user: Option<String>,
     pub selected_option: Option<String>,
+    /// Values of the ticked options of a checkboxes element.
+    pub selected_options: Vec<String>,
 }
 
 /// Values of a submitted view: `block_id → action_id → value`.
@@ -151,6 +153,15 @@ pub fn parse_interaction(body: &[u8]) -> Result<Interaction, PayloadError> {
                     value: str_at(a, &["value"]).map(str::to_string),
                     selected_user: str_at(a, &["selected_user"]).map(str::to_string),
                     selected_option: str_at(a, &["selected_option", "value"]).map(str::to_string),
+                    selected_options: a
+                        .get("selected_options")
+                        .and_then(Value::as_array)
+                        .map(|opts| {
+                            opts.iter()
+                                .filter_map(|o| str_at(o, &["value"]).map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                 })
                 .collect();
             Ok(Interaction::BlockActions {

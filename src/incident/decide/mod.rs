@@ -5,6 +5,7 @@
 //! One file per action family; each has table tests of its actions and refusals.
 
 mod action_items;
+mod checklist;
 mod declare;
 mod escalation;
 mod lifecycle;
@@ -17,6 +18,7 @@ mod updates;
 #[cfg(test)]
 pub(crate) mod fixtures;
 
+pub use checklist::{post_checklist, unchecked as checklist_unchecked};
 pub use declare::{declare, DeclareRequest};
 pub use subscriptions::notify_subscribers;
 pub use tick::reminder_targets;
