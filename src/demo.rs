@@ -224,7 +224,8 @@ impl<W: Write> Demo<'_, W> {
         )
         .await?;
         self.command("bob", "U0BOB", &channel, "postmortem").await?;
-        self.command("bob", "U0BOB", &channel, "close").await?;
+        self.command("bob", "U0BOB", &channel, "close --force")
+            .await?;
 
         writeln!(self.out, "\n— done: the incident channel, the announcement and the post-mortem above were all produced by the real app.")?;
         Ok(())

@@ -104,10 +104,13 @@ impl Service {
                 }));
             };
             let now = self.clock.now_ms();
-            let outcome: Outcome = match decide::decide(&incident, &action, &self.ctx(actor, now)) {
-                Ok(o) => o,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
+            let mut outcome: Outcome =
+                match decide::decide(&incident, &action, &self.ctx(actor, now)) {
+                    Ok(o) => o,
+                    Err(refusal) => return Ok(Err(refusal)),
+                };
+            decide::post_checklist(&self.policy, &mut outcome);
+            decide::notify_subscribers(&mut outcome.effects);
             match self.store.commit(&outcome, now).await? {
                 Ok(()) => {
                     self.committed();
@@ -198,23 +201,25 @@ impl Service {
         ))
     }
 
-    /// MTTA, MTTR and counts over the last `window`.
+    /// MTTA, MTTR and counts over the last `window`; drills only when `drills`.
     pub async fn stats(
         &self,
         window: Duration,
+        drills: bool,
     ) -> Result<crate::incident::stats::Stats, ServiceError> {
         let now = self.clock.now_ms();
         let since = now - i64::try_from(window.as_millis()).unwrap_or(i64::MAX / 2);
-        let incidents = self.store.incidents_since(since).await?;
+        let mut incidents = self.store.incidents_since(since).await?;
+        incidents.retain(|i| drills || !i.drill);
         let order: Vec<String> = self
             .policy
             .severities
             .iter()
             .map(|s| s.name.clone())
             .collect();
-        Ok(crate::incident::stats::compute(
-            &incidents, &order, since, now,
-        ))
+        let mut stats = crate::incident::stats::compute(&incidents, &order, since, now);
+        stats.drills = drills;
+        Ok(stats)
     }
 
     /// `/incident timeline`: every entry, in UTC, with its actor.

@@ -137,7 +137,7 @@ both!(action_items_with_owners_and_done_buttons, |b| async move {
         .await;
     // Close lists what is still open; action items can still be completed after close.
     h.command(ALICE, &channel, "resolve Renewed the cert").await;
-    h.command(ALICE, &channel, "close").await;
+    h.command(ALICE, &channel, "close --force").await;
     h.eventually("close lists open items", |_| {
         h.messages_with(&channel, "*Closed*").iter().any(|m| {
             m.text.contains("1 action item(s) still open") && m.text.contains("Add expiry alert")

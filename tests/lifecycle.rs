@@ -537,7 +537,7 @@ both!(resolve_and_close, |b| async move {
         s.channel(&channel).unwrap().topic.contains("| Resolved |")
     })
     .await;
-    h.command(BOB, &channel, "close").await;
+    h.command(BOB, &channel, "close --force").await;
     h.eventually("closed", |s| {
         s.channel(&channel).unwrap().topic.contains("| Closed |")
     })

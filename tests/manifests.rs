@@ -83,9 +83,20 @@ fn slack_manifest_declares_the_command_routes_and_shortcut() {
         url_path(str_at(&m, "settings.interactivity.request_url")),
         "/slack/interactions"
     );
-    if let Some(events) = m.get("settings").and_then(|s| s.get("event_subscriptions")) {
-        assert_eq!(url_path(str_at(events, "request_url")), "/slack/events");
-    }
+    let events = at(&m, "settings.event_subscriptions");
+    assert_eq!(url_path(str_at(events, "request_url")), "/slack/events");
+    let subscribed: Vec<&str> = seq_at(events, "bot_events")
+        .iter()
+        .map(|e| e.as_str().expect("an event is a string"))
+        .collect();
+    let handled: Vec<&str> = warroom::slack::scopes::EVENT_SCOPES
+        .iter()
+        .map(|(event, _)| *event)
+        .collect();
+    assert_eq!(
+        subscribed, handled,
+        "bot_events must equal warroom::slack::scopes::EVENT_SCOPES"
+    );
 
     let shortcuts = seq_at(&m, "features.shortcuts");
     let add = shortcuts

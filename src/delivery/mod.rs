@@ -6,10 +6,12 @@
 //! - [`retry`]: the one retry policy — backoff, transient or final, already done
 //! - [`lane`]: the order effects go out in, as a type
 
+mod checklist;
 pub mod lane;
 pub mod pagerduty;
 pub mod retry;
 pub mod slack;
+mod subscribers;
 pub mod webhook;
 pub mod worker;
 

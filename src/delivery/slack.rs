@@ -267,6 +267,9 @@ impl Deliverer<'_> {
                 }
                 None => Delivery::Done(Some("no webhook configured".into())),
             },
+            Effect::NotifySubscribers { notice } => self.notify_subscribers(inc, notice).await,
+            Effect::DirectMessage { user, notice } => self.direct_message(inc, user, notice).await,
+            Effect::PostChecklist => self.post_checklist(inc).await,
         }
     }
 
@@ -318,14 +321,14 @@ impl Deliverer<'_> {
         let day = crate::clock::from_ms(inc.declared_at)
             .format("%Y%m%d")
             .to_string();
+        // A drill's channel says so in its name: `{prefix}-drill-YYYYMMDD-{slug}`.
+        let prefix = if inc.drill {
+            format!("{}-drill", self.policy.channel_prefix)
+        } else {
+            self.policy.channel_prefix.clone()
+        };
         for attempt in 1..=50 {
-            let name = channel_name::channel_name(
-                &self.policy.channel_prefix,
-                &day,
-                &inc.title,
-                &inc.id,
-                attempt,
-            );
+            let name = channel_name::channel_name(&prefix, &day, &inc.title, &inc.id, attempt);
             let result = self
                 .call(
                     "conversations.create",

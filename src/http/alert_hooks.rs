@@ -297,6 +297,7 @@ async fn declare_for_group(
             title: note.title(),
             severity: note.severity(&service.policy),
             private: false,
+            drill: false,
             reporter: source.to_string(),
             origin_channel: String::new(),
             description: note

@@ -103,6 +103,8 @@ pub struct IncidentBody {
     #[schema(value_type = StatusName)]
     pub status: String,
     pub private: bool,
+    /// A drill (game day): left out of the statistics unless asked for.
+    pub drill: bool,
     /// Slack user id of the person who declared it.
     pub reporter: String,
     #[schema(format = DateTime)]
@@ -227,6 +229,7 @@ impl From<&Incident> for IncidentBody {
             severity: inc.severity.clone(),
             status: inc.status.as_str().to_string(),
             private: inc.private,
+            drill: inc.drill,
             reporter: inc.reporter.clone(),
             declared_at: time(inc.declared_at),
             first_ic_at: time_opt(inc.first_ic_at),
@@ -524,6 +527,9 @@ pub struct StatsQuery {
     /// How far back from now, as a duration (`30d`, `12w`); at most a century.
     #[param(default = "30d")]
     window: Option<String>,
+    /// `true` counts drills too.
+    #[serde(default)]
+    drills: bool,
 }
 
 /// Counts, MTTA and MTTR per severity, and counts per month, over a window.
@@ -555,7 +561,7 @@ pub async fn stats(
             _ => return bad(format!("window must be a duration like 30d, not {w:?}")),
         },
     };
-    match state.service.stats(window).await {
+    match state.service.stats(window, q.drills).await {
         Ok(s) => Json(s).into_response(),
         Err(e) => unavailable(e),
     }

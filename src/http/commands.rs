@@ -58,7 +58,10 @@ fn command_name(c: &SlashCommand) -> &'static str {
         SlashCommand::Close => "close",
         SlashCommand::Postmortem => "postmortem",
         SlashCommand::Escalate(_) => "escalate",
-        SlashCommand::Stats(_) => "stats",
+        SlashCommand::Stats { .. } => "stats",
+        SlashCommand::Subscribe => "subscribe",
+        SlashCommand::Unsubscribe => "unsubscribe",
+        SlashCommand::CloseForce => "close",
     }
 }
 
@@ -94,6 +97,7 @@ async fn dispatch(
             }
             SlashCommand::Declare {
                 private,
+                drill,
                 severity,
                 title,
             } => {
@@ -101,6 +105,7 @@ async fn dispatch(
                     title: grammar::normalize_mentions(&title),
                     severity,
                     private,
+                    drill,
                     reporter: user.to_string(),
                     origin_channel: form.channel_id.clone(),
                     description: String::new(),
@@ -114,9 +119,9 @@ async fn dispatch(
             }
             SlashCommand::List => ephemeral(service.list_text(user).await?),
             SlashCommand::Help => ephemeral(answers::help(&service.policy)),
-            SlashCommand::Stats(window) => {
+            SlashCommand::Stats { window, drills } => {
                 let window = window.unwrap_or(DEFAULT_STATS_WINDOW);
-                ephemeral(answers::stats(&service.stats(window).await?))
+                ephemeral(answers::stats(&service.stats(window, drills).await?))
             }
             _ => silent(),
         });
@@ -172,7 +177,14 @@ async fn dispatch(
         SlashCommand::Resolve(None) => Ok(ephemeral_or_silent(
             open_resolve_modal(service, &inc, user, &form.trigger_id).await,
         )),
-        SlashCommand::Close => {
+        SlashCommand::Close | SlashCommand::CloseForce => {
+            if command == SlashCommand::CloseForce {
+                if let Err(refusal) = super::checklist::override_note(service, &inc, user).await? {
+                    return Ok(ephemeral(super::checklist::refusal_text(service, &refusal)));
+                }
+            } else if let Some(text) = super::checklist::close_blocked(service, &inc).await? {
+                return Ok(ephemeral(text));
+            }
             let open_items = service
                 .store
                 .action_items(&inc.id)
@@ -227,6 +239,12 @@ async fn dispatch(
             Ok(silent())
         }
         SlashCommand::Escalate(reason) => act(Action::Escalate { reason }).await,
+        SlashCommand::Subscribe => Ok(ephemeral(
+            super::subscriptions::subscribe(service, &inc, user).await?,
+        )),
+        SlashCommand::Unsubscribe => Ok(ephemeral(
+            super::subscriptions::unsubscribe(service, &inc, user).await?,
+        )),
 
         _ => Ok(silent()),
     }

@@ -1,5 +1,6 @@
 //! Events API: `url_verification` is answered with its challenge; retried deliveries
 //! (`X-Slack-Retry-Num`) are recognised by `event_id` and acknowledged without effect.
+//! `reaction_added` adds the reacted message to an incident's timeline.
 
 use super::{bad_request, unavailable, AppState};
 use crate::slack::payload::{parse_event, EventBody};
@@ -46,6 +47,12 @@ pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Byt
                 .metrics
                 .inc("warroom_events_total", "result=\"accepted\"");
             tracing::debug!(%event_id, kind, "event accepted");
+            if kind == "reaction_added" {
+                // Acknowledged either way: a retry would be dropped as a duplicate.
+                if let Err(e) = super::reactions::reaction_added(service, &event).await {
+                    tracing::warn!(%event_id, error = %e, "reaction not added to the timeline");
+                }
+            }
             "".into_response()
         }
         EventBody::Other(kind) => {

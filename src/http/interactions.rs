@@ -293,6 +293,14 @@ async fn on_action(
                 )
                 .await
         }
+        ids::CHECKLIST => super::checklist::on_check(service, user, action).await,
+        ids::SUBSCRIBE => {
+            let Some(inc) = service.store.incident(value).await? else {
+                return Ok(());
+            };
+            let text = super::subscriptions::subscribe(service, &inc, user).await?;
+            explain(service, &inc.id, user, channel, text).await
+        }
         _ => Ok(()),
     }
 }
@@ -409,6 +417,7 @@ async fn submit_declare(
         title: normalize_mentions(&title),
         severity,
         private: values.checked(PRIVATE).iter().any(|v| v == "private"),
+        drill: values.checked(DRILL).iter().any(|v| v == "drill"),
         reporter: user.to_string(),
         origin_channel: origin_channel.to_string(),
         description: values

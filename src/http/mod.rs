@@ -2,11 +2,14 @@
 
 mod alert_hooks;
 mod api;
+mod checklist;
 pub use api::incident_json;
 mod commands;
 mod events;
 mod health;
 mod interactions;
+mod reactions;
+mod subscriptions;
 mod verify_layer;
 mod write_api;
 

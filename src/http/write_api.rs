@@ -198,12 +198,6 @@ pub async fn declare(State(state): State<AppState>, headers: HeaderMap, body: By
             Ok(r) => r,
             Err(a) => return Ok(a),
         };
-        if req.drill {
-            return Ok(Answer::error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "drills cannot be declared through this version's API",
-            ));
-        }
         let reporter = match req.reporter {
             Some(r) if is_user_id(&r) => r,
             Some(r) => {
@@ -220,6 +214,7 @@ pub async fn declare(State(state): State<AppState>, headers: HeaderMap, body: By
                 title: req.title,
                 severity: req.severity,
                 private: req.private,
+                drill: req.drill,
                 reporter,
                 origin_channel: String::new(),
                 description: req.description,

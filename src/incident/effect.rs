@@ -89,6 +89,18 @@ pub enum Effect {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         channel: Option<String>,
     },
+    /// Send `notice` by DM to each subscriber of the incident (one `DirectMessage` each,
+    /// queued at delivery, so a retry never repeats a DM already sent).
+    NotifySubscribers {
+        notice: Notice,
+    },
+    /// `notice` by DM to `user`, a subscriber.
+    DirectMessage {
+        user: String,
+        notice: Notice,
+    },
+    /// Post the severity's post-resolution checklist, as checkboxes, in the channel.
+    PostChecklist,
 }
 
 /// Something warroom says, in the channel, the announcement thread or to one person.
@@ -219,6 +231,21 @@ pub enum EscalationCause {
     Timer { after_ms: i64 },
 }
 
+impl Notice {
+    /// Notices subscribers get by DM: what changes the incident's course.
+    pub fn is_for_subscribers(&self) -> bool {
+        matches!(
+            self,
+            Notice::Update { .. }
+                | Notice::StatusChanged { .. }
+                | Notice::SeverityChanged { .. }
+                | Notice::Resolved { .. }
+                | Notice::Closed { .. }
+                | Notice::Escalated { .. }
+        )
+    }
+}
+
 /// The kind of an effect: stored in the outbox's `kind` column and used as the metric
 /// label, so the names never change. A typed message shares its kind with the
 /// pre-rendered variant it replaces.
@@ -238,10 +265,13 @@ pub enum EffectKind {
     DeclaredNotice,
     Page,
     Webhook,
+    NotifySubscribers,
+    DirectMessage,
+    PostChecklist,
 }
 
 impl EffectKind {
-    pub const ALL: [EffectKind; 14] = [
+    pub const ALL: [EffectKind; 17] = [
         EffectKind::CreateChannel,
         EffectKind::Invite,
         EffectKind::SetTopic,
@@ -256,6 +286,9 @@ impl EffectKind {
         EffectKind::DeclaredNotice,
         EffectKind::Page,
         EffectKind::Webhook,
+        EffectKind::NotifySubscribers,
+        EffectKind::DirectMessage,
+        EffectKind::PostChecklist,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -274,6 +307,9 @@ impl EffectKind {
             EffectKind::DeclaredNotice => "declared_notice",
             EffectKind::Page => "page",
             EffectKind::Webhook => "webhook",
+            EffectKind::NotifySubscribers => "notify_subscribers",
+            EffectKind::DirectMessage => "direct_message",
+            EffectKind::PostChecklist => "post_checklist",
         }
     }
 
@@ -307,6 +343,9 @@ impl Effect {
             Effect::DeclaredNotice { .. } => EffectKind::DeclaredNotice,
             Effect::Page { .. } => EffectKind::Page,
             Effect::Webhook { .. } => EffectKind::Webhook,
+            Effect::NotifySubscribers { .. } => EffectKind::NotifySubscribers,
+            Effect::DirectMessage { .. } => EffectKind::DirectMessage,
+            Effect::PostChecklist => EffectKind::PostChecklist,
         }
     }
 

@@ -15,6 +15,7 @@ pub enum SlashCommand {
     OpenDeclareModal,
     Declare {
         private: bool,
+        drill: bool,
         severity: String,
         title: String,
     },
@@ -42,7 +43,16 @@ pub enum SlashCommand {
     Close,
     Postmortem,
     Escalate(Option<String>),
-    Stats(Option<Duration>),
+    /// `stats [window] [drills]`: drills are counted only when asked for.
+    Stats {
+        window: Option<Duration>,
+        drills: bool,
+    },
+    /// Get each update of this incident by DM until it closes.
+    Subscribe,
+    Unsubscribe,
+    /// `close --force`: close with the checklist incomplete (IC or admin; recorded).
+    CloseForce,
 }
 
 impl SlashCommand {
@@ -54,7 +64,7 @@ impl SlashCommand {
                 | SlashCommand::Declare { .. }
                 | SlashCommand::List
                 | SlashCommand::Help
-                | SlashCommand::Stats(_)
+                | SlashCommand::Stats { .. }
         )
     }
 }
@@ -106,20 +116,13 @@ pub fn parse(text: &str) -> Result<SlashCommand, GrammarError> {
         "action" => parse_action(rest),
         "actions" => no_args(rest, "actions", SlashCommand::Actions),
         "resolve" => Ok(SlashCommand::Resolve(optional(rest))),
+        "close" if rest == "--force" => Ok(SlashCommand::CloseForce),
         "close" => no_args(rest, "close", SlashCommand::Close),
         "postmortem" | "pm" => no_args(rest, "postmortem", SlashCommand::Postmortem),
         "escalate" => Ok(SlashCommand::Escalate(optional(rest))),
-        "stats" => {
-            if rest.is_empty() {
-                Ok(SlashCommand::Stats(None))
-            } else {
-                humantime::parse_duration(rest)
-                    .ok()
-                    .filter(|d| !d.is_zero())
-                    .map(|d| SlashCommand::Stats(Some(d)))
-                    .ok_or_else(|| expected("stats [30d]"))
-            }
-        }
+        "stats" => parse_stats(rest),
+        "subscribe" => no_args(rest, "subscribe", SlashCommand::Subscribe),
+        "unsubscribe" => no_args(rest, "unsubscribe", SlashCommand::Unsubscribe),
         other => Err(GrammarError(format!(
             "I don't know `{other}`. Try `/incident help` for the list of commands."
         ))),
@@ -156,19 +159,49 @@ fn single_word(rest: &str) -> Option<&str> {
     }
 }
 
+/// `stats`, `stats 30d`, `stats drills`, `stats 30d drills`.
+fn parse_stats(rest: &str) -> Result<SlashCommand, GrammarError> {
+    let mut window = None;
+    let mut drills = false;
+    for word in rest.split_whitespace() {
+        if word.eq_ignore_ascii_case("drills") && !drills {
+            drills = true;
+            continue;
+        }
+        match humantime::parse_duration(word) {
+            Ok(d) if !d.is_zero() && window.is_none() => window = Some(d),
+            _ => return Err(expected("stats [30d] [drills]")),
+        }
+    }
+    Ok(SlashCommand::Stats { window, drills })
+}
+
+/// Strips `flag` (followed by whitespace or the end) from the start of `rest`.
+fn take_flag<'a>(rest: &'a str, flag: &str) -> Option<&'a str> {
+    let after = rest.strip_prefix(flag)?;
+    (after.is_empty() || after.starts_with(char::is_whitespace)).then(|| after.trim_start())
+}
+
 fn parse_declare(rest: &str) -> Result<SlashCommand, GrammarError> {
     if rest.is_empty() {
         return Ok(SlashCommand::OpenDeclareModal);
     }
     let mut private = false;
+    let mut drill = false;
     let mut rest = rest;
-    if let Some(after) = rest.strip_prefix("--private") {
-        if after.is_empty() || after.starts_with(char::is_whitespace) {
+    // Flags come first, in any order.
+    loop {
+        if let Some(after) = take_flag(rest, "--private").filter(|_| !private) {
             private = true;
-            rest = after.trim_start();
+            rest = after;
+        } else if let Some(after) = take_flag(rest, "--drill").filter(|_| !drill) {
+            drill = true;
+            rest = after;
+        } else {
+            break;
         }
     }
-    let usage = "declare [--private] <severity> <title>, e.g. `/incident declare P1 Checkout API returns 500s`";
+    let usage = "declare [--private] [--drill] <severity> <title>, e.g. `/incident declare P1 Checkout API returns 500s`";
     let (severity, title) = rest
         .split_once(char::is_whitespace)
         .map(|(s, t)| (s, t.trim()))
@@ -178,6 +211,7 @@ fn parse_declare(rest: &str) -> Result<SlashCommand, GrammarError> {
     }
     Ok(SlashCommand::Declare {
         private,
+        drill,
         severity: severity.to_string(),
         title: title.to_string(),
     })
@@ -286,6 +320,7 @@ mod tests {
             parse("declare P1 Checkout API returns 500s").unwrap(),
             SlashCommand::Declare {
                 private: false,
+                drill: false,
                 severity: "P1".into(),
                 title: "Checkout API returns 500s".into()
             }
@@ -294,10 +329,28 @@ mod tests {
             parse("declare --private p0 DB leak").unwrap(),
             SlashCommand::Declare {
                 private: true,
+                drill: false,
                 severity: "p0".into(),
                 title: "DB leak".into()
             }
         );
+        for text in [
+            "declare --drill --private P2 Game day",
+            "declare --private --drill P2 Game day",
+        ] {
+            assert_eq!(
+                parse(text).unwrap(),
+                SlashCommand::Declare {
+                    private: true,
+                    drill: true,
+                    severity: "P2".into(),
+                    title: "Game day".into()
+                },
+                "{text}"
+            );
+        }
+        assert!(parse("declare --drill").is_err());
+        assert!(parse("declare --drill --drill P1").is_err());
         assert!(parse("declare P1").is_err());
         assert!(parse("declare --private").is_err());
     }
@@ -371,9 +424,32 @@ mod tests {
         assert_eq!(parse("resolve").unwrap(), SlashCommand::Resolve(None));
         assert_eq!(
             parse("stats 30d").unwrap(),
-            SlashCommand::Stats(Some(Duration::from_secs(30 * 86400)))
+            SlashCommand::Stats {
+                window: Some(Duration::from_secs(30 * 86400)),
+                drills: false
+            }
+        );
+        assert_eq!(
+            parse("stats 30d drills").unwrap(),
+            SlashCommand::Stats {
+                window: Some(Duration::from_secs(30 * 86400)),
+                drills: true
+            }
+        );
+        assert_eq!(
+            parse("stats drills").unwrap(),
+            SlashCommand::Stats {
+                window: None,
+                drills: true
+            }
         );
         assert!(parse("stats soon").is_err());
+        assert_eq!(parse("subscribe").unwrap(), SlashCommand::Subscribe);
+        assert_eq!(parse("Unsubscribe").unwrap(), SlashCommand::Unsubscribe);
+        assert!(parse("subscribe me").is_err());
+        assert_eq!(parse("close --force").unwrap(), SlashCommand::CloseForce);
+        assert!(parse("close now").is_err());
+        assert!(parse("stats 30d 7d").is_err());
         assert!(parse("severity").is_err());
         assert_eq!(parse("HELP").unwrap(), SlashCommand::Help);
     }

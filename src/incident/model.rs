@@ -84,6 +84,10 @@ pub struct Incident {
     pub severity: String,
     pub status: Status,
     pub private: bool,
+    /// A drill (game day): labelled as such, pages nobody, calls no webhook or status
+    /// page, and stays out of statistics unless asked for.
+    #[serde(default)]
+    pub drill: bool,
     pub reporter: String,
     /// Channel the incident was declared from; the declarer's answer goes there.
     pub origin_channel: String,

@@ -23,6 +23,8 @@ pub struct Stats {
     pub window_seconds: i64,
     pub since: String,
     pub total: usize,
+    /// Whether drills are counted (they are left out unless asked for).
+    pub drills: bool,
     pub by_severity: Vec<SeverityStats>,
     /// "YYYY-MM" → severity → count.
     pub by_month: BTreeMap<String, BTreeMap<String, usize>>,
@@ -86,6 +88,7 @@ pub fn compute(incidents: &[Incident], severities: &[String], since: i64, now: i
         window_seconds: (now - since) / 1000,
         since: crate::clock::from_ms(since).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         total: in_window.len(),
+        drills: false,
         by_severity,
         by_month,
     }
@@ -121,6 +124,7 @@ mod tests {
                 Status::Investigating
             },
             private: false,
+            drill: false,
             reporter: "U1".into(),
             origin_channel: String::new(),
             declared_at: declared,

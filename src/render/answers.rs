@@ -126,8 +126,9 @@ pub fn reply(reply: Reply) -> &'static str {
 
 /// The answer to `/incident declare …`.
 pub fn declared(inc: &Incident) -> String {
+    let what = if inc.drill { " a drill," } else { "" };
     format!(
-        ":rotating_light: Declared *{}* — {} ({}). Opening its channel now; I'll link it here in a moment.",
+        ":rotating_light: Declared{what} *{}* — {} ({}). Opening its channel now; I'll link it here in a moment.",
         escape(&inc.id),
         user_text(&inc.title),
         escape(&inc.severity)
@@ -157,7 +158,12 @@ pub fn list(policy: &Policy, incidents: &[&Incident], now: i64) -> String {
             .as_deref()
             .map(channel_link)
             .unwrap_or_else(|| "channel pending".into());
-        let lock = if inc.private { " :lock:" } else { "" };
+        let lock = match (inc.private, inc.drill) {
+            (true, true) => " :lock: DRILL",
+            (true, false) => " :lock:",
+            (false, true) => " DRILL",
+            (false, false) => "",
+        };
         text.push_str(&format!(
             "\n• *{}*{lock} {} — {} · {} · IC {ic} · {} old · {channel}",
             escape(&inc.id),
@@ -209,9 +215,14 @@ fn timeline_text(inc: &Incident, entries: &[TimelineEntry]) -> String {
 pub fn stats(stats: &Stats) -> String {
     let fmt = |s: Option<i64>| s.map(|v| human_ms(v * 1000)).unwrap_or_else(|| "—".into());
     let mut out = format!(
-        "*Incident stats, last {}* ({} incidents)\n",
+        "*Incident stats, last {}* ({} incidents{})\n",
         human_ms(stats.window_seconds * 1000),
-        stats.total
+        stats.total,
+        if stats.drills {
+            ", drills included"
+        } else {
+            ""
+        }
     );
     for s in stats.by_severity.iter().filter(|s| s.count > 0) {
         out.push_str(&format!(
@@ -242,9 +253,9 @@ pub fn help(policy: &Policy) -> String {
         "*warroom* — run incidents in Slack.\n\
          *Anywhere*\n\
          • `/incident` — open the declare form\n\
-         • `/incident declare [--private] &lt;{sevs}&gt; &lt;title&gt;` — declare at once\n\
+         • `/incident declare [--private] [--drill] &lt;{sevs}&gt; &lt;title&gt;` — declare at once (`--drill`: an exercise, nobody paged)\n\
          • `/incident list` — open incidents\n\
-         • `/incident stats [30d]` — MTTA, MTTR and counts\n\
+         • `/incident stats [30d] [drills]` — MTTA, MTTR and counts (drills only when asked)\n\
          • `/incident help` — this list\n\
          *In an incident channel*\n\
          • `/incident status &lt;investigating|identified|mitigating|monitoring|resolved&gt;`\n\
@@ -254,6 +265,7 @@ pub fn help(policy: &Policy) -> String {
          • `/incident note &lt;text&gt;` · `/incident timeline`\n\
          • `/incident action &lt;text&gt; [@owner] [due YYYY-MM-DD]` · `/incident actions`\n\
          • `/incident escalate [reason]`\n\
+         • `/incident subscribe` · `/incident unsubscribe` — this incident's updates by DM\n\
          • `/incident resolve [summary]` · `/incident close` · `/incident postmortem`"
     )
 }
@@ -275,6 +287,7 @@ mod tests {
             window_seconds: 30 * 86_400,
             since: String::new(),
             total: 3,
+            drills: false,
             by_severity: vec![SeverityStats {
                 severity: "P1".into(),
                 count: 3,

@@ -50,11 +50,24 @@ fn title_plain(inc: &Incident) -> String {
     super::mrkdwn::plain_user_text(&inc.title)
 }
 
-/// `{id} | {sev} {label} | {Status} | IC: {name or unassigned}`.
+/// How a drill is labelled wherever the incident shows.
+pub const DRILL_LABEL: &str = "DRILL";
+
+/// `DRILL | ` before a drill's topic and header, nothing for a real incident.
+fn drill_prefix(inc: &Incident) -> &'static str {
+    if inc.drill {
+        "DRILL | "
+    } else {
+        ""
+    }
+}
+
+/// `{id} | {sev} {label} | {Status} | IC: {name or unassigned}` (`DRILL | ` first for drills).
 pub fn topic(policy: &Policy, inc: &Incident) -> String {
     truncate(
         &strip_invisible(&format!(
-            "{} | {} | {} | IC: {}",
+            "{}{} | {} | {} | IC: {}",
+            drill_prefix(inc),
             escape(&inc.id),
             severity_display(policy, inc),
             inc.status.title(),
@@ -66,7 +79,12 @@ pub fn topic(policy: &Policy, inc: &Incident) -> String {
 
 /// The fallback text of the card (notifications, search).
 pub fn card_text(inc: &Incident) -> String {
-    format!("{}: {}", escape(&inc.id), title_text(inc))
+    format!(
+        "{}{}: {}",
+        drill_prefix(inc),
+        escape(&inc.id),
+        title_text(inc)
+    )
 }
 
 /// The pinned incident card: facts, role board, and the next things to do.
@@ -76,7 +94,7 @@ pub fn card(policy: &Policy, inc: &Incident) -> Value {
         _ => "—".to_string(),
     };
     let mut blocks = vec![
-        json!({"type": "header", "text": plain(&truncate(&format!("{} {}", inc.id, title_plain(inc)), MAX_HEADER))}),
+        json!({"type": "header", "text": plain(&truncate(&format!("{}{} {}", drill_prefix(inc), inc.id, title_plain(inc)), MAX_HEADER))}),
         json!({"type": "section", "fields": [
             {"type": "mrkdwn", "text": format!("*Severity*\n{}", severity_display(policy, inc))},
             {"type": "mrkdwn", "text": format!("*Status*\n{} {}", status_emoji(inc.status), inc.status.title())},
@@ -143,16 +161,22 @@ pub fn announcement(policy: &Policy, inc: &Incident) -> Value {
         .as_deref()
         .map(channel_link)
         .unwrap_or_else(|| "(channel being created)".into());
+    let lead = if inc.drill {
+        format!(":performing_arts: *{DRILL_LABEL}* (an exercise, not a real incident)\n:rotating_light:")
+    } else {
+        ":rotating_light:".to_string()
+    };
     let mut blocks = vec![
         json!({"type": "section", "text": {"type": "mrkdwn", "text": format!(
-            ":rotating_light: *{}* {}\n*Severity:* {}   *Status:* {} {}   *IC:* {}\n*Channel:* {channel}",
+            "{lead} *{}* {}\n*Severity:* {}   *Status:* {} {}   *IC:* {}\n*Channel:* {channel}",
             escape(&inc.id), title_text(inc), severity_display(policy, inc), status_emoji(inc.status), inc.status.title(),
             holder_text(inc, crate::incident::model::IC_ROLE)
         )}}),
     ];
     if inc.status.is_open() {
         blocks.push(json!({"type": "actions", "block_id": format!("announce:{}", inc.id), "elements": [
-            {"type": "button", "action_id": ids::JOIN, "style": "primary", "text": plain("Join"), "value": inc.id}
+            {"type": "button", "action_id": ids::JOIN, "style": "primary", "text": plain("Join"), "value": inc.id},
+            {"type": "button", "action_id": ids::SUBSCRIBE, "text": plain("Subscribe"), "value": inc.id}
         ]}));
     }
     Value::Array(blocks)
@@ -160,7 +184,8 @@ pub fn announcement(policy: &Policy, inc: &Incident) -> Value {
 
 pub fn announcement_text(policy: &Policy, inc: &Incident) -> String {
     format!(
-        "{} {} — {} {}",
+        "{}{} {} — {} {}",
+        drill_prefix(inc),
         escape(&inc.id),
         title_text(inc),
         severity_display(policy, inc),
@@ -218,6 +243,8 @@ pub fn declare_modal(policy: &Policy, origin_channel: &str) -> Value {
             input(DESCRIPTION, "Description", text_input(true, None), true),
             input(PRIVATE, "Visibility", json!({"type": "checkboxes", "action_id": VALUE, "options": [
                 option("Private incident (private channel, not announced)", "private")]}), true),
+            input(DRILL, "Drill", json!({"type": "checkboxes", "action_id": VALUE, "options": [
+                option("Drill: an exercise, nobody is paged", "drill")]}), true),
         ]
     })
 }

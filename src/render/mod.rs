@@ -17,9 +17,11 @@
 pub mod answers;
 pub mod blocks;
 pub mod channel_name;
+pub mod checklist;
 pub mod mrkdwn;
 pub mod notices;
 pub mod postmortem;
+pub mod subscriptions;
 pub mod time;
 
 use serde_json::Value;

@@ -8,6 +8,10 @@ pub const SNOOZE_15: &str = "snooze_15";
 pub const SNOOZE_30: &str = "snooze_30";
 pub const SNOOZE_60: &str = "snooze_60";
 pub const JOIN: &str = "join_incident";
+/// "Subscribe" on the announcement: the incident's updates by DM.
+pub const SUBSCRIBE: &str = "subscribe_incident";
+/// The checkboxes of the post-resolution checklist.
+pub const CHECKLIST: &str = "checklist";
 pub const ACTION_DONE: &str = "action_done";
 
 pub const DECLARE_VIEW: &str = "declare_incident";
@@ -26,6 +30,7 @@ pub mod declare {
     pub const SERVICE: &str = "service";
     pub const DESCRIPTION: &str = "description";
     pub const PRIVATE: &str = "private";
+    pub const DRILL: &str = "drill";
     /// Every input has this action id; the block id tells them apart.
     pub const VALUE: &str = "value";
 }

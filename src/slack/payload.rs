@@ -47,6 +47,8 @@ pub struct ActionInfo {
     pub value: Option<String>,
     pub selected_user: Option<String>,
     pub selected_option: Option<String>,
+    /// Values of the ticked options of a checkboxes element.
+    pub selected_options: Vec<String>,
 }
 
 /// Values of a submitted view: `block_id → action_id → value`.
@@ -187,6 +189,7 @@ mod wire {
         pub value: Option<String>,
         pub selected_user: Option<String>,
         pub selected_option: Option<SelectedOption>,
+        pub selected_options: Option<Vec<SelectedOption>>,
     }
 
     #[derive(Deserialize)]
@@ -273,6 +276,12 @@ pub fn parse_interaction(body: &[u8]) -> Result<Interaction, PayloadError> {
                     value: a.value,
                     selected_user: a.selected_user,
                     selected_option: a.selected_option.and_then(|o| o.value),
+                    selected_options: a
+                        .selected_options
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|o| o.value)
+                        .collect(),
                 })
                 .collect();
             let (container_channel, container_ts) = match p.container {

@@ -28,6 +28,11 @@ pub const METHOD_SCOPES: &[(&str, &[&str])] = &[
         &["channels:manage", "groups:write"],
     ),
     ("pins.add", &["pins:write"]),
+    // Reads the message someone reacted to with the timeline reaction.
+    (
+        "conversations.history",
+        &["channels:history", "groups:history"],
+    ),
     // Opening a modal needs no scope, only a fresh `trigger_id`.
     ("views.open", &[]),
     // The console: who may see a private incident (its channel's members), and names.
@@ -41,13 +46,21 @@ pub const METHOD_SCOPES: &[(&str, &[&str])] = &[
 /// Scope needed by the `/incident` slash command and the "Add to timeline" shortcut.
 pub const COMMANDS_SCOPE: &str = "commands";
 
-/// Every bot scope the app requests: the scopes of [`METHOD_SCOPES`] plus `commands`
-/// (slash commands and shortcuts), sorted and deduplicated.
+/// `(bot event, scope it needs)`: the manifest's `settings.event_subscriptions.bot_events`
+/// are exactly these events.
+pub const EVENT_SCOPES: &[(&str, &str)] = &[
+    // The timeline reaction on a message in an incident channel.
+    ("reaction_added", "reactions:read"),
+];
+
+/// Every bot scope the app requests: the scopes of [`METHOD_SCOPES`], `commands` (slash
+/// commands and shortcuts) and those of [`EVENT_SCOPES`], sorted and deduplicated.
 pub fn bot_scopes() -> Vec<&'static str> {
     let mut scopes: Vec<&'static str> = METHOD_SCOPES
         .iter()
         .flat_map(|(_, scopes)| scopes.iter().copied())
         .chain(std::iter::once(COMMANDS_SCOPE))
+        .chain(EVENT_SCOPES.iter().map(|(_, scope)| *scope))
         .collect();
     scopes.sort_unstable();
     scopes.dedup();

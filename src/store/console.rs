@@ -129,6 +129,7 @@ fn figures_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Incident> {
         severity: row.try_get("severity")?,
         status,
         private: row.try_get::<i64, _>("private")? != 0,
+        drill: row.try_get::<i64, _>("drill")? != 0,
         reporter: String::new(),
         origin_channel: String::new(),
         declared_at: row.try_get("declared_at")?,
@@ -148,10 +149,13 @@ fn figures_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Incident> {
     })
 }
 
-/// Drills are left out unless asked for. This store has no drill flag yet (drills land
-/// with the `declare --drill` work): until then there is nothing to leave out.
-fn drill_clause(_include: bool) -> &'static str {
-    ""
+/// Drills are left out unless asked for.
+fn drill_clause(include: bool) -> &'static str {
+    if include {
+        ""
+    } else {
+        " AND drill = 0"
+    }
 }
 
 /// `%`, `_` and `\` match themselves in a LIKE pattern (ESCAPE '\').
@@ -242,7 +246,7 @@ impl Store {
         c.sql.push_str(drill_clause(drills));
         // Only the columns the figures use: a year of incidents is thousands of rows.
         let sql = format!(
-            "SELECT id, severity, status, private, declared_at, first_ic_at, mitigated_at, resolved_at, closed_at, severity_since FROM incidents WHERE 1 = 1{} ORDER BY declared_at",
+            "SELECT id, severity, status, private, drill, declared_at, first_ic_at, mitigated_at, resolved_at, closed_at, severity_since FROM incidents WHERE 1 = 1{} ORDER BY declared_at",
             c.sql
         );
         let rows = c.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;

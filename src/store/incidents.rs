@@ -40,8 +40,8 @@ impl Store {
         };
         let inc = &outcome.incident;
         sqlx::query(
-            "INSERT INTO incidents (id, title, description, service, impact, severity, status, private, reporter, origin_channel, declared_at, severity_since, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0)",
+            "INSERT INTO incidents (id, title, description, service, impact, severity, status, private, reporter, origin_channel, declared_at, severity_since, version, drill)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13)",
         )
         .bind(&inc.id)
         .bind(&inc.title)
@@ -55,6 +55,7 @@ impl Store {
         .bind(&inc.origin_channel)
         .bind(inc.declared_at)
         .bind(inc.schedule.severity_since)
+        .bind(i64::from(inc.drill))
         .execute(&mut *tx)
         .await?;
         let mut outcome = outcome;

@@ -3,12 +3,15 @@
 //! is the same text on both backends (those two add `FOR UPDATE SKIP LOCKED` on
 //! PostgreSQL). Each backend has its own migrations directory.
 
+mod checklist;
 mod console;
 mod incidents;
 mod outbox;
+mod reactions;
 mod records;
 mod rows;
 mod scheduler;
+mod subscriptions;
 mod write_api;
 
 pub use write_api::{AlertGroup, KeyClaim};

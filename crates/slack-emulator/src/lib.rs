@@ -25,6 +25,7 @@ mod api;
 pub mod block_kit;
 pub mod clock;
 pub mod driver;
+mod history;
 pub mod hooks;
 mod model;
 mod openid;

@@ -493,13 +493,9 @@ impl Workspace {
     fn conversations_history(&self, args: &Args) -> ApiResult {
         let idx = self.visible_channel_arg(args, "channel")?;
         let channel_id = &self.channels[idx].channel.id;
-        // Slack's default page is 100 messages, at most 999; `oldest` is exclusive.
-        let limit = str_arg(args, "limit")
-            .and_then(|l| l.parse::<usize>().ok())
-            .filter(|l| *l > 0)
-            .unwrap_or(100)
-            .min(999);
-        let oldest = str_arg(args, "oldest").and_then(|t| t.parse::<f64>().ok());
+        // Slack's default page is 100 messages, at most 999.
+        let window = super::history::HistoryWindow::from_args(args);
+        let limit = window.limit.min(999);
         let with_metadata = bool_arg(args, "include_all_metadata");
         // Newest first, top-level only, as Slack answers.
         let matching: Vec<&Message> = self
@@ -507,7 +503,7 @@ impl Workspace {
             .iter()
             .rev()
             .filter(|m| &m.channel == channel_id && m.thread_ts.is_none())
-            .filter(|m| oldest.is_none_or(|o| m.ts.parse::<f64>().is_ok_and(|ts| ts > o)))
+            .filter(|m| window.contains(&m.ts))
             .collect();
         let has_more = matching.len() > limit;
         let messages: Vec<Value> = matching

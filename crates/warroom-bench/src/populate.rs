@@ -56,6 +56,7 @@ pub async fn open_incidents(database_url: &str, n: usize) -> anyhow::Result<Stor
             title: format!("Synthetic incident {i}"),
             severity: "P1".into(),
             private: false,
+            drill: false,
             reporter: USERS[i % USERS.len()].into(),
             origin_channel: GENERAL.into(),
             description: String::new(),

@@ -11,6 +11,8 @@ pub struct DeclareRequest {
     pub title: String,
     pub severity: String,
     pub private: bool,
+    /// A drill: labelled everywhere, no paging, webhooks or status page.
+    pub drill: bool,
     pub reporter: String,
     pub origin_channel: String,
     pub description: String,
@@ -47,6 +49,7 @@ pub fn declare(id: String, req: DeclareRequest, ctx: &Ctx) -> Result<Outcome, Re
         severity: sev.name.clone(),
         status: Status::Investigating,
         private: req.private,
+        drill: req.drill,
         reporter: req.reporter.clone(),
         origin_channel: req.origin_channel.clone(),
         declared_at: ctx.now,
@@ -108,6 +111,7 @@ mod tests {
             title: title.into(),
             severity: severity.into(),
             private,
+            drill: false,
             reporter: ALICE.into(),
             origin_channel: "C0GENERAL".into(),
             description: String::new(),
@@ -176,6 +180,40 @@ mod tests {
                 (got, expected) => panic!("{sev} {title}: {got:?} vs {expected:?}"),
             }
         }
+    }
+
+    #[test]
+    fn drills_page_nobody_and_call_no_webhook() {
+        let policy = policy();
+        let mut req = request("P0", "Game day", false);
+        req.drill = true;
+        let o = declare("INC-1".into(), req, &ctx(&policy, ALICE)).unwrap();
+        assert!(o.incident.drill);
+        assert_eq!(
+            kinds(&o.effects),
+            vec![
+                "create_channel",
+                "invite",
+                "set_topic",
+                "post_card",
+                "pin_card",
+                "announce",
+                "declared_notice"
+            ]
+        );
+        // Later decisions on the drill do not page either.
+        let mut inc = o.incident;
+        inc.roles.clear();
+        let resolved = crate::incident::decide::decide(
+            &inc,
+            &crate::incident::decide::Action::Resolve {
+                summary: String::new(),
+            },
+            &ctx(&policy, ALICE),
+        )
+        .unwrap();
+        assert!(!kinds(&resolved.effects).contains(&"page"));
+        assert!(!kinds(&resolved.effects).contains(&"webhook"));
     }
 
     #[test]

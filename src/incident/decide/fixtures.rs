@@ -36,6 +36,7 @@ pub fn incident() -> Incident {
         severity: "P1".into(),
         status: Status::Investigating,
         private: false,
+        drill: false,
         reporter: ALICE.into(),
         origin_channel: "C0GENERAL".into(),
         declared_at: NOW - 10 * MIN,

@@ -6,11 +6,13 @@
 
 mod action_items;
 mod alerts;
+mod checklist;
 mod declare;
 mod escalation;
 mod lifecycle;
 mod roles;
 mod severity;
+mod subscriptions;
 mod tick;
 mod updates;
 
@@ -18,7 +20,9 @@ mod updates;
 pub(crate) mod fixtures;
 
 pub use alerts::FiredAlert;
+pub use checklist::{post_checklist, unchecked as checklist_unchecked};
 pub use declare::{declare, DeclareRequest};
+pub use subscriptions::notify_subscribers;
 pub use tick::reminder_targets;
 pub use updates::UpdateFields;
 
@@ -164,7 +168,8 @@ impl Builder {
 
     /// The outbound webhook, when configured.
     fn notify(&mut self, ctx: &Ctx, event: &str, detail: serde_json::Value) {
-        if ctx.webhooks {
+        // A drill exercises people, not the systems that listen for real incidents.
+        if ctx.webhooks && !self.incident.drill {
             self.effects.push(Effect::Webhook {
                 event: event.to_string(),
                 detail,
@@ -174,7 +179,7 @@ impl Builder {
 
     /// Pages (or resolves the page) when PagerDuty is configured.
     fn page(&mut self, ctx: &Ctx, action: PageAction) {
-        if ctx.paging {
+        if ctx.paging && !self.incident.drill {
             self.effects.push(Effect::Page { action });
         }
     }
