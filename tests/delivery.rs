@@ -121,7 +121,7 @@ both!(crash_mid_delivery_loses_nothing, |b| async move {
     })
     .await;
     // A crash between Slack's answer and our record of it may repeat that one call
-    // (SPEC §7); everything else happens exactly once.
+    // (the documented at-least-once window); everything else happens exactly once.
     let card_posts = h
         .slack
         .calls()

@@ -35,7 +35,7 @@ pub mod declare {
     pub const VALUE: &str = "value";
 }
 
-/// Block ids of the update modal (the template of seeds/001).
+/// Block ids of the update modal (the status-update template: summary, impact, actions, next steps, ETA).
 pub mod update {
     pub const STATUS: &str = "status";
     pub const SUMMARY: &str = "summary";
