@@ -194,6 +194,8 @@ pub struct StatsBody {
     pub by_severity: Vec<SeverityStatsBody>,
     /// Month (`YYYY-MM`) → severity → incidents declared.
     pub by_month: BTreeMap<String, BTreeMap<String, i64>>,
+    /// Whether drills are counted (they are left out unless `drills=true`).
+    pub drills: bool,
 }
 
 #[derive(ToSchema)]
