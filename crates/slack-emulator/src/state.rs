@@ -58,6 +58,7 @@ pub(crate) const KNOWN_METHODS: &[&str] = &[
     "files.getUploadURLExternal",
     "pins.add",
     "users.info",
+    "users.list",
     "views.open",
 ];
 
@@ -381,6 +382,7 @@ impl Workspace {
             "pins.add" => self.pins_add(args),
             "views.open" => self.views_open(args, now),
             "users.info" => self.users_info(args),
+            "users.list" => Ok(self.users_list()),
             "files.getUploadURLExternal" => self.files_get_upload_url(args, now),
             "files.completeUploadExternal" => self.files_complete_upload(args, now),
             _ => err("unknown_method"),
@@ -722,6 +724,17 @@ impl Workspace {
     }
 
     // ---------------------------------------------------------------- users.*
+
+    /// Every member (the OpenID sign-in page lists them to pick who signs in).
+    fn users_list(&self) -> Map<String, Value> {
+        fields([
+            (
+                "members",
+                Value::Array(self.users.iter().map(user_json).collect()),
+            ),
+            ("response_metadata", json!({"next_cursor": ""})),
+        ])
+    }
 
     fn users_info(&self, args: &Args) -> ApiResult {
         let id = str_arg(args, "user").unwrap_or_default();
