@@ -24,7 +24,6 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::time::Duration;
-use subtle::ConstantTimeEq;
 
 /// How long a notification waits for another one that is declaring the same group.
 const CLAIM_WAIT: Duration = Duration::from_secs(3);
@@ -32,25 +31,7 @@ const CLAIM_WAIT: Duration = Duration::from_secs(3);
 const ABANDONED_CLAIM_MS: i64 = 60_000;
 
 pub async fn require_secret(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(expected) = state.alerts_secret.as_deref() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
-        next.run(req).await
-    } else {
-        (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            Json(json!({"error": "missing or wrong bearer secret"})),
-        )
-            .into_response()
-    }
+    super::bearer::require(state.alerts_secret.as_deref(), "secret", req, next).await
 }
 
 /// The notification both Alertmanager (webhook_config) and Grafana (webhook contact

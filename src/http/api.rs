@@ -18,7 +18,6 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use subtle::ConstantTimeEq;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -29,27 +28,7 @@ const DEFAULT_LIMIT: i64 = 50;
 const MAX_WINDOW: std::time::Duration = std::time::Duration::from_secs(100 * 366 * 86_400);
 
 pub async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(expected) = state.api_token.as_deref() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
-        next.run(req).await
-    } else {
-        (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            Json(ApiError {
-                error: "missing or wrong bearer token".into(),
-            }),
-        )
-            .into_response()
-    }
+    super::bearer::require(state.api_token.as_deref(), "token", req, next).await
 }
 
 // ---- response bodies --------------------------------------------------------------------

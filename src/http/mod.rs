@@ -2,6 +2,7 @@
 
 mod alert_hooks;
 mod api;
+mod bearer;
 mod checklist;
 pub use api::incident_json;
 mod commands;
