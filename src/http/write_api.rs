@@ -182,14 +182,6 @@ struct DeclareBody {
     reporter: Option<String>,
 }
 
-/// `U…`/`W…` followed by uppercase letters and digits.
-fn is_user_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    matches!(chars.next(), Some('U' | 'W'))
-        && id.len() > 1
-        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-}
-
 /// `POST /api/incidents`
 pub async fn declare(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let route = "POST /api/incidents";
@@ -199,7 +191,7 @@ pub async fn declare(State(state): State<AppState>, headers: HeaderMap, body: By
             Err(a) => return Ok(a),
         };
         let reporter = match req.reporter {
-            Some(r) if is_user_id(&r) => r,
+            Some(r) if crate::incident::model::is_user_id(&r) => r,
             Some(r) => {
                 return Ok(Answer::error(
                     StatusCode::BAD_REQUEST,

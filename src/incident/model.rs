@@ -204,3 +204,12 @@ pub struct ActionItem {
     pub done_at: Option<i64>,
     pub done_by: Option<String>,
 }
+
+/// A Slack user id (`U…`/`W…` followed by uppercase letters and digits): someone who can be
+/// invited or mentioned, as opposed to `api` or an alert source acting on their own.
+pub fn is_user_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some('U' | 'W'))
+        && id.len() > 1
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}

@@ -20,14 +20,6 @@ pub struct DeclareRequest {
     pub impact: String,
 }
 
-/// `U…`/`W…` followed by uppercase letters and digits: someone who can be invited.
-fn is_slack_user_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    matches!(chars.next(), Some('U' | 'W'))
-        && id.len() > 1
-        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-}
-
 /// Records a new incident. `id` was allocated by the store.
 pub fn declare(id: String, req: DeclareRequest, ctx: &Ctx) -> Result<Outcome, Refusal> {
     let sev = ctx
@@ -72,7 +64,7 @@ pub fn declare(id: String, req: DeclareRequest, ctx: &Ctx) -> Result<Outcome, Re
     );
     // The reporter is a Slack user, except for declarations by the API or an alert hook.
     let mut invite: Vec<String> = Some(req.reporter.clone())
-        .filter(|r| is_slack_user_id(r))
+        .filter(|r| crate::incident::model::is_user_id(r))
         .into_iter()
         .collect();
     for user in &sev.auto_invite {
