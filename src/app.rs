@@ -115,6 +115,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         integrations: service.integrations.clone(),
         http: crate::outbound::HttpClient::new().context("building the HTTP client")?,
         open: service.open.clone(),
+        identity: Default::default(),
     };
     let mut workers = vec![tokio::spawn(outbox.run(OUTBOX_WORKERS, stop_rx.clone()))];
     if opts.scheduler {

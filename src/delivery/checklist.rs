@@ -28,7 +28,7 @@ impl Deliverer<'_> {
         if let Some(blocks) = message.blocks {
             args["blocks"] = blocks;
         }
-        match self.api.call("chat.postMessage", args).await {
+        match self.post_once(args, 0).await {
             Ok(_) => Delivery::Done(None),
             Err(e) if e.is_transient() => Delivery::Retry(e),
             Err(e) => Delivery::Failed(e.code()),

@@ -4,7 +4,7 @@
 
 use super::lane::Lane;
 use super::retry::{already_done as already, classify, Delivery};
-use super::{pagerduty, webhook};
+use super::{pagerduty, posted, webhook};
 use crate::incident::model::Incident;
 use crate::incident::Effect;
 use crate::integrations::Integrations;
@@ -21,6 +21,46 @@ pub struct Deliverer<'a> {
     pub integrations: &'a Integrations,
     pub http: &'a crate::outbound::HttpClient,
     pub clock: &'a crate::clock::Clock,
+    /// Who our bot is in this workspace (what it creates and posts carries its user id).
+    pub identity: &'a BotIdentity,
+    /// The outbox row being delivered and its incident ("" for none): they tag what it posts.
+    pub effect_id: i64,
+    pub incident: &'a str,
+    /// When the effect was written (epoch ms): lookups read no further back.
+    pub effect_created_at: i64,
+    /// An earlier attempt may have reached Slack (it timed out, failed 5xx, or we died):
+    /// look before posting again.
+    pub retried: bool,
+    /// What an earlier attempt posted, read once per delivery.
+    pub found: tokio::sync::OnceCell<posted::Found>,
+}
+
+/// The bot's own user id, asked of `auth.test` once and then kept.
+#[derive(Default)]
+pub struct BotIdentity(tokio::sync::OnceCell<String>);
+
+impl BotIdentity {
+    pub async fn user_id(&self, api: &dyn SlackApi) -> Result<&str, CallError> {
+        let id = self
+            .0
+            .get_or_try_init(|| async {
+                let me = api.call("auth.test", json!({})).await?;
+                me.get("user_id")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .ok_or_else(|| {
+                        CallError::Transport("auth.test answered without user_id".into())
+                    })
+            })
+            .await?;
+        Ok(id.as_str())
+    }
+}
+
+/// A message Slack holds: where and which.
+pub(crate) struct Posted {
+    pub channel: String,
+    pub ts: String,
 }
 
 macro_rules! attempt {
@@ -110,16 +150,13 @@ impl Deliverer<'_> {
                 let Some(channel) = channel else {
                     return needs_channel();
                 };
-                let answer = attempt!(self.call(
-                    "chat.postMessage",
-                    json!({"channel": channel, "text": blocks::card_text(inc), "blocks": blocks::card(self.policy, inc)})
+                let posted = attempt!(self.post_once(
+                    json!({"channel": channel, "text": blocks::card_text(inc), "blocks": blocks::card(self.policy, inc)}),
+                    0
                 ));
-                match answer.get("ts").and_then(Value::as_str) {
-                    Some(ts) => match self.store.set_card_ts(&inc.id, ts).await {
-                        Ok(()) => Delivery::Done(None),
-                        Err(e) => e.into(),
-                    },
-                    None => Delivery::Failed("chat.postMessage answered without ts".into()),
+                match self.store.set_card_ts(&inc.id, &posted.ts).await {
+                    Ok(()) => Delivery::Done(None),
+                    Err(e) => e.into(),
                 }
             }
             Effect::PinCard => {
@@ -152,22 +189,18 @@ impl Deliverer<'_> {
                 let Some(target) = self.policy.announce_channel.clone() else {
                     return Delivery::Done(Some("no announce_channel configured".into()));
                 };
-                let answer = attempt!(self.call(
-                    "chat.postMessage",
+                let posted = attempt!(self.post_once(
                     json!({"channel": target, "text": blocks::announcement_text(self.policy, inc),
-                           "blocks": blocks::announcement(self.policy, inc), "unfurl_links": false})
+                           "blocks": blocks::announcement(self.policy, inc), "unfurl_links": false}),
+                    0
                 ));
-                let posted_in = answer
-                    .get("channel")
-                    .and_then(Value::as_str)
-                    .unwrap_or(&target)
-                    .to_string();
-                match answer.get("ts").and_then(Value::as_str) {
-                    Some(ts) => match self.store.set_announcement(&inc.id, &posted_in, ts).await {
-                        Ok(()) => Delivery::Done(None),
-                        Err(e) => e.into(),
-                    },
-                    None => Delivery::Failed("chat.postMessage answered without ts".into()),
+                match self
+                    .store
+                    .set_announcement(&inc.id, &posted.channel, &posted.ts)
+                    .await
+                {
+                    Ok(()) => Delivery::Done(None),
+                    Err(e) => e.into(),
                 }
             }
             Effect::UpdateAnnouncement => {
@@ -221,7 +254,7 @@ impl Deliverer<'_> {
                 if let Some(b) = blocks {
                     args["blocks"] = b.clone();
                 }
-                attempt!(self.call("chat.postMessage", args));
+                attempt!(self.post_once(args, 0));
                 Delivery::Done(None)
             }
             Effect::PostInAnnouncementThread { text } => {
@@ -231,10 +264,7 @@ impl Deliverer<'_> {
                 ) else {
                     return Delivery::Done(Some("not announced".into()));
                 };
-                attempt!(self.call(
-                    "chat.postMessage",
-                    json!({"channel": ch, "thread_ts": ts, "text": text})
-                ));
+                attempt!(self.post_once(json!({"channel": ch, "thread_ts": ts, "text": text}), 0));
                 Delivery::Done(None)
             }
             Effect::Ephemeral {
@@ -276,7 +306,7 @@ impl Deliverer<'_> {
     /// Posts `message` (in several messages when its text is longer than Slack takes),
     /// in `thread_ts`'s thread when set.
     async fn post(&self, channel: &str, thread_ts: Option<&str>, message: Message) -> Delivery {
-        for part in message.parts() {
+        for (n, part) in message.parts().into_iter().enumerate() {
             let mut args = json!({"channel": channel, "text": part.text});
             if let Some(blocks) = part.blocks {
                 args["blocks"] = blocks;
@@ -284,7 +314,7 @@ impl Deliverer<'_> {
             if let Some(ts) = thread_ts {
                 args["thread_ts"] = json!(ts);
             }
-            attempt!(self.call("chat.postMessage", args));
+            attempt!(self.post_once(args, n));
         }
         Delivery::Done(None)
     }
@@ -306,10 +336,89 @@ impl Deliverer<'_> {
                     &["channel_not_found", "user_not_in_channel", "not_in_channel"],
                 ) =>
             {
-                attempt!(self.call("chat.postMessage", json!({"channel": user, "text": text})));
+                attempt!(self.post_once(json!({"channel": user, "text": text}), 0));
                 Delivery::Done(Some(format!("sent as DM ({})", e.code())))
             }
             Err(e) => classify(e),
+        }
+    }
+
+    /// Posts part `part` of this effect's messages, tagged with the effect, unless an
+    /// earlier attempt already did: then the message found is adopted, not repeated.
+    pub(crate) async fn post_once(
+        &self,
+        mut args: Value,
+        part: usize,
+    ) -> Result<Posted, CallError> {
+        let channel = args
+            .get("channel")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if self.retried {
+            let thread = args.get("thread_ts").and_then(Value::as_str);
+            let found = self
+                .found
+                .get_or_try_init(|| self.earlier_posts(&channel, thread))
+                .await?;
+            if let Some(ts) = found.get(&part) {
+                tracing::info!(part, %ts, "adopting the message an earlier attempt posted");
+                return Ok(Posted {
+                    channel,
+                    ts: ts.clone(),
+                });
+            }
+        }
+        args["metadata"] = posted::Tag {
+            effect_id: self.effect_id,
+            incident: self.incident,
+            part,
+        }
+        .metadata();
+        let answer = self.call("chat.postMessage", args).await?;
+        let Some(ts) = answer.get("ts").and_then(Value::as_str) else {
+            // Retried, this looks for the message before posting again.
+            return Err(CallError::Transport(
+                "chat.postMessage answered without ts".into(),
+            ));
+        };
+        let channel = answer
+            .get("channel")
+            .and_then(Value::as_str)
+            .unwrap_or(&channel)
+            .to_string();
+        Ok(Posted {
+            channel,
+            ts: ts.to_string(),
+        })
+    }
+
+    /// What an earlier attempt of this effect posted in `channel` (or the thread). A
+    /// lookup Slack refuses for good (a missing history scope) counts as nothing found:
+    /// posting twice beats not posting.
+    async fn earlier_posts(
+        &self,
+        channel: &str,
+        thread_ts: Option<&str>,
+    ) -> Result<posted::Found, CallError> {
+        let bot = self.identity.user_id(self.api).await?.to_string();
+        let found = posted::find(
+            self.api,
+            channel,
+            thread_ts,
+            self.effect_id,
+            self.incident,
+            &bot,
+            self.effect_created_at,
+        )
+        .await;
+        match found {
+            Ok(found) => Ok(found),
+            Err(e) if e.is_transient() => Err(e),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the channel before posting again; posting");
+                Ok(posted::Found::new())
+            }
         }
     }
 
@@ -351,7 +460,30 @@ impl Deliverer<'_> {
                         Err(e) => e.into(),
                     };
                 }
-                Err(e) if already(&e, &["name_taken"]) => continue,
+                Err(e) if already(&e, &["name_taken"]) => {
+                    // Taken by us, in an attempt whose answer was lost? Then it is ours.
+                    let adopted = match self.identity.user_id(self.api).await {
+                        Ok(bot) => posted::own_channel(self.api, &name, bot, inc.declared_at).await,
+                        Err(e) => Err(e),
+                    };
+                    let (id, name) = match adopted {
+                        Ok(Some(found)) => found,
+                        Ok(None) => continue,
+                        Err(e) => return classify(e),
+                    };
+                    match self.store.incident_by_channel(&id).await {
+                        Ok(None) => {}
+                        Ok(Some(_)) => continue,
+                        Err(e) => return e.into(),
+                    }
+                    tracing::info!(channel = %id, %name, "adopting the channel an earlier attempt created");
+                    return match self.store.set_channel(&inc.id, &id, &name).await {
+                        Ok(()) => {
+                            Delivery::Done(Some("adopted the channel created earlier".into()))
+                        }
+                        Err(e) => e.into(),
+                    };
+                }
                 Err(e) => return classify(e),
             }
         }

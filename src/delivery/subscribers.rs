@@ -47,10 +47,9 @@ impl Deliverer<'_> {
     ) -> Delivery {
         let text = subscriptions::subscriber_dm(self.policy, inc, notice);
         match self
-            .api
-            .call(
-                "chat.postMessage",
+            .post_once(
                 json!({"channel": user, "text": text, "unfurl_links": false}),
+                0,
             )
             .await
         {

@@ -6,7 +6,7 @@
 
 use super::lane::Lane;
 use super::retry::{backoff, Delivery};
-use super::slack::Deliverer;
+use super::slack::{BotIdentity, Deliverer};
 use crate::clock::Clock;
 use crate::incident::effect::EffectKind;
 use crate::incident::{Effect, Notice};
@@ -43,6 +43,8 @@ pub struct Outbox {
     pub http: crate::outbound::HttpClient,
     /// The open-incident snapshot: a new channel changes what `list` shows.
     pub open: Arc<crate::open_cache::OpenIncidents>,
+    /// Our bot's user id, learnt once.
+    pub identity: Arc<BotIdentity>,
 }
 
 impl Outbox {
@@ -129,6 +131,7 @@ impl Outbox {
     }
 
     async fn deliver_in_span(&self, row: &OutboxRow) -> Result<(), crate::store::StoreError> {
+        let lane = Lane::parse(&row.lane);
         let deliverer = Deliverer {
             store: &self.store,
             api: self.api.as_ref(),
@@ -136,6 +139,12 @@ impl Outbox {
             integrations: &self.integrations,
             http: &self.http,
             clock: &self.clock,
+            identity: &self.identity,
+            effect_id: row.id,
+            incident: lane.incident().unwrap_or_default(),
+            effect_created_at: row.created_at,
+            retried: row.attempts > 1,
+            found: tokio::sync::OnceCell::new(),
         };
         let outcome = deliverer.deliver(row).await;
         let now = self.clock.now_ms();

@@ -28,11 +28,21 @@ pub const METHOD_SCOPES: &[(&str, &[&str])] = &[
         &["channels:manage", "groups:write"],
     ),
     ("pins.add", &["pins:write"]),
-    // Reads the message someone reacted to with the timeline reaction.
+    // Reads the message someone reacted to with the timeline reaction; and, before a
+    // retried post, looks for the message a lost answer hid (tagged with its effect) in
+    // the channel, a thread or a DM.
     (
         "conversations.history",
-        &["channels:history", "groups:history"],
+        &["channels:history", "groups:history", "im:history"],
     ),
+    (
+        "conversations.replies",
+        &["channels:history", "groups:history", "im:history"],
+    ),
+    // The DM with a subscriber, to look for a DM a lost answer hid.
+    ("conversations.open", &["im:write"]),
+    // A channel creation whose answer was lost: find the channel by name and adopt it.
+    ("conversations.list", &["channels:read", "groups:read"]),
     // Opening a modal needs no scope, only a fresh `trigger_id`.
     ("views.open", &[]),
     // The console: who may see a private incident (its channel's members), and names.

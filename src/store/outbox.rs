@@ -16,6 +16,8 @@ pub struct OutboxRow {
     pub payload: String,
     /// Delivery attempts so far, including this one.
     pub attempts: i64,
+    /// When the effect was written (epoch ms).
+    pub created_at: i64,
 }
 
 /// An effect to enqueue outside a decision (answers to clicks, failure notices).
@@ -52,7 +54,7 @@ impl Store {
                   AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lane = o.lane AND p.state = 'pending' AND p.id < o.id)
                 ORDER BY o.id LIMIT $3 {}
              )
-             RETURNING id, lane, kind, payload, attempts",
+             RETURNING id, lane, kind, payload, attempts, created_at",
             self.skip_locked()
         );
         let rows = sqlx::query(&sql)
@@ -70,6 +72,7 @@ impl Store {
                     kind: r.try_get("kind")?,
                     payload: r.try_get("payload")?,
                     attempts: r.try_get("attempts")?,
+                    created_at: r.try_get("created_at")?,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;

@@ -406,6 +406,14 @@ impl FakeSlack {
         self.shared.workspace().calls()
     }
 
+    /// How many calls Slack applied and then lost the answer to (`lost_answer_ratio`).
+    pub fn lost_answers(&self) -> usize {
+        self.calls()
+            .iter()
+            .filter(|c| c.ok && c.http_status == 503)
+            .count()
+    }
+
     /// How many calls of `method` succeeded (`ok: true`).
     pub fn call_count(&self, method: &str) -> usize {
         self.shared.workspace().call_count(method)

@@ -29,8 +29,19 @@ impl Default for RateTiers {
     }
 }
 
-const TIER2: &[&str] = &["conversations.create", "conversations.setTopic", "pins.add"];
-const TIER3: &[&str] = &["conversations.invite", "chat.update"];
+const TIER2: &[&str] = &[
+    "conversations.create",
+    "conversations.list",
+    "conversations.setTopic",
+    "pins.add",
+];
+const TIER3: &[&str] = &[
+    "conversations.invite",
+    "chat.update",
+    "conversations.history",
+    "conversations.replies",
+    "conversations.open",
+];
 
 /// The calls accepted in the current windows.
 #[derive(Default)]

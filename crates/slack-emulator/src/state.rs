@@ -10,6 +10,7 @@
 //! handles `name_taken` or `already_in_channel` against the fake handles it against Slack.
 
 mod canvases;
+mod threads;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -53,6 +54,8 @@ pub(crate) const KNOWN_METHODS: &[&str] = &[
     "conversations.join",
     "conversations.list",
     "conversations.members",
+    "conversations.open",
+    "conversations.replies",
     "conversations.setTopic",
     "files.completeUploadExternal",
     "files.getUploadURLExternal",
@@ -375,6 +378,8 @@ impl Workspace {
             "conversations.list" => Ok(self.conversations_list()),
             "conversations.members" => self.conversations_members(args),
             "conversations.history" => self.conversations_history(args),
+            "conversations.replies" => self.conversations_replies(args),
+            "conversations.open" => self.conversations_open(args, now),
             "conversations.setTopic" => self.conversations_set_topic(args, now),
             "chat.postMessage" => self.chat_post_message(args, now),
             "chat.update" => self.chat_update(args, now),

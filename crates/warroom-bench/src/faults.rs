@@ -142,18 +142,92 @@ pub async fn flaky_slack(
     n: usize,
     latency: Duration,
 ) -> anyhow::Result<(usize, Duration)> {
-    let slack = populate::workspace().await?;
-    let dir = populate::scratch_dir("faults")?;
-    let db = database_url.unwrap_or_else(|| populate::sqlite_url(&dir, "faults.db"));
-    let clock = Clock::system();
-    let app = populate::start_app(&slack, &db, clock.clone()).await?;
-    slack.set_faults(Faults {
+    let faults = Faults {
         error_5xx_ratio: 0.3,
         rate_limit_burst: 20,
         retry_after_secs: 1,
         latency,
         ..Faults::default()
-    });
+    };
+    let (tallies, took) = run_with_faults(database_url, n, faults).await?;
+    let wrong = tallies.iter().filter(|t| !t.exactly_once()).count();
+    Ok((wrong, took))
+}
+
+/// What a run against lost answers left behind.
+pub struct LostAnswers {
+    /// Calls Slack applied and then answered 503.
+    pub lost: usize,
+    pub duplicate_channels: usize,
+    pub duplicate_messages: usize,
+    pub missing: usize,
+}
+
+/// Declares `n` incidents (and an update each) while Slack applies one call in `one_in`
+/// and then answers 503 (the answer is lost, the effect is not).
+pub async fn lost_answers(
+    database_url: Option<String>,
+    n: usize,
+    one_in: u32,
+) -> anyhow::Result<LostAnswers> {
+    let faults = Faults {
+        lost_answer_ratio: 1.0 / f64::from(one_in.max(1)),
+        latency: Duration::from_millis(20),
+        ..Faults::default()
+    };
+    let slack_calls = std::sync::Arc::new(std::sync::Mutex::new(0usize));
+    let (tallies, _) = run_with_faults_counting(database_url, n, faults, &slack_calls).await?;
+    let lost = *slack_calls
+        .lock()
+        .map_err(|_| anyhow::anyhow!("poisoned"))?;
+    let mut out = LostAnswers {
+        lost,
+        duplicate_channels: 0,
+        duplicate_messages: 0,
+        missing: 0,
+    };
+    for t in &tallies {
+        out.duplicate_channels += t.channels.saturating_sub(1);
+        out.duplicate_messages += t.cards.saturating_sub(1)
+            + t.announcements.saturating_sub(1)
+            + t.updates.saturating_sub(1);
+        out.missing += [t.channels, t.cards, t.announcements, t.updates]
+            .iter()
+            .filter(|c| **c == 0)
+            .count();
+    }
+    Ok(out)
+}
+
+impl Tally {
+    fn exactly_once(&self) -> bool {
+        (self.channels, self.cards, self.announcements, self.updates) == (1, 1, 1, 1)
+    }
+}
+
+async fn run_with_faults(
+    database_url: Option<String>,
+    n: usize,
+    faults: Faults,
+) -> anyhow::Result<(Vec<Tally>, Duration)> {
+    let unused = std::sync::Arc::new(std::sync::Mutex::new(0usize));
+    run_with_faults_counting(database_url, n, faults, &unused).await
+}
+
+/// Runs the declares and updates under `faults`; tallies each incident once nothing is
+/// pending. `lost` receives how many answers Slack lost.
+async fn run_with_faults_counting(
+    database_url: Option<String>,
+    n: usize,
+    faults: Faults,
+    lost: &std::sync::Mutex<usize>,
+) -> anyhow::Result<(Vec<Tally>, Duration)> {
+    let slack = populate::workspace().await?;
+    let dir = populate::scratch_dir("faults")?;
+    let db = database_url.unwrap_or_else(|| populate::sqlite_url(&dir, "faults.db"));
+    let clock = Clock::system();
+    let app = populate::start_app(&slack, &db, clock.clone()).await?;
+    slack.set_faults(faults);
     let driver = SlackDriver::new(&app.url(), SECRET, slack_emulator::clock::Clock::system());
     let started = Instant::now();
     declare_and_update(&slack, &driver, n, Duration::from_secs(600)).await?;
@@ -168,16 +242,13 @@ pub async fn flaky_slack(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let took = started.elapsed();
-    let mut wrong = 0;
-    for i in 0..n {
-        let t = tally(&slack, i);
-        if (t.channels, t.cards, t.announcements, t.updates) != (1, 1, 1, 1) {
-            wrong += 1;
-        }
+    let tallies = (0..n).map(|i| tally(&slack, i)).collect();
+    if let Ok(mut count) = lost.lock() {
+        *count = slack.lost_answers();
     }
     app.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
-    Ok((wrong, took))
+    Ok((tallies, took))
 }
 
 /// Result of the SIGKILL run.
