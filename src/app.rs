@@ -48,7 +48,9 @@ pub struct RunningApp {
 
 pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
     let settings = &opts.settings;
-    let store = Store::connect(&settings.database_url).await?;
+    let store = Store::connect(&settings.database_url)
+        .await?
+        .with_severity_order(opts.policy.severities.iter().map(|s| s.name.clone()));
     store.migrate().await?;
     store.release_stale_leases().await?;
     let api: SharedApi = Arc::new(
@@ -116,6 +118,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         http: crate::outbound::HttpClient::new().context("building the HTTP client")?,
         open: service.open.clone(),
         identity: Default::default(),
+        pacer: Default::default(),
     };
     let mut workers = vec![tokio::spawn(outbox.run(OUTBOX_WORKERS, stop_rx.clone()))];
     if opts.scheduler {

@@ -6,8 +6,21 @@ mod support;
 use std::time::Duration;
 use support::*;
 
-/// Exactly one of everything a declare produces, for the incident named `title`.
-fn assert_declared_once(h: &Harness, title_slug: &str) -> String {
+/// Exactly one of everything a declare produces, for the incident named `title`, once
+/// all of it has arrived (set-up goes out in parallel lanes, in no fixed order).
+async fn assert_declared_once(h: &Harness, title_slug: &str) -> String {
+    h.eventually("the whole set-up delivered", |s| {
+        s.channels().iter().any(|c| {
+            c.name.contains(title_slug)
+                && !c.pins.is_empty()
+                && c.members.contains(&ALICE.to_string())
+                && c.topic.starts_with("INC-")
+                && s.messages(ANNOUNCE)
+                    .iter()
+                    .any(|m| m.blocks.to_string().contains(&format!("<#{}>", c.id)))
+        })
+    })
+    .await;
     let channels: Vec<_> = h
         .slack
         .channels()
@@ -68,7 +81,7 @@ both!(delivers_through_429_bursts_and_5xx, |b| async move {
         .count();
     assert!(faulted >= 4, "the fake really failed calls ({faulted})");
     assert!(h.slack.calls().iter().any(|c| c.http_status == 429));
-    assert_declared_once(&h, "checkout-api-returns-500s");
+    assert_declared_once(&h, "checkout-api-returns-500s").await;
     let m = h.get("/metrics").await.body;
     assert!(m.contains("result=\"rate_limited\""), "{m}");
     h.finish().await;
@@ -98,7 +111,7 @@ both!(pending_effects_survive_a_restart, |b| async move {
         s.messages(ANNOUNCE).iter().any(|m| m.text.contains(&id))
     })
     .await;
-    assert_declared_once(&h, "search-is-down");
+    assert_declared_once(&h, "search-is-down").await;
     h.finish().await;
 });
 

@@ -1,31 +1,50 @@
-//! Lanes: the order effects are delivered in. One incident's Slack effects go out
-//! strictly in order; each integration gets a lane of its own beside it, so a failing
-//! receiver never holds up the channel. Stored as text (`INC-…`, `INC-…#pagerduty`,
-//! or empty for effects about no incident).
+//! Lanes: the order effects are delivered in. An incident's effects go out in several
+//! lanes side by side, each strictly in order: the channel's messages, invitations, the
+//! topic, the card's pin and edits, the announcement and its thread, and one per
+//! integration, so a slow or failing one never delays the others. Across lanes an effect
+//! waits only for the one effect it needs (`Effect::waits_for`). Stored as text (`INC-…`,
+//! `INC-…#topic`, `INC-…#pagerduty`, or empty for effects about no incident).
 
 use std::fmt;
 
-/// A receiver with its own lane.
+/// A lane of an incident beside its channel's messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Integration {
+pub enum Stream {
+    Invites,
+    Topic,
+    Card,
+    Announcement,
     PagerDuty,
     Webhook,
 }
 
-impl Integration {
+/// The integrations, each in a lane of its own (kept by that name for the receivers).
+pub type Integration = Stream;
+
+impl Stream {
+    const ALL: [Stream; 6] = [
+        Stream::Invites,
+        Stream::Topic,
+        Stream::Card,
+        Stream::Announcement,
+        Stream::PagerDuty,
+        Stream::Webhook,
+    ];
+
+    /// The suffix after `#` (what `Effect::lane_suffix` writes).
     pub fn as_str(self) -> &'static str {
         match self {
-            Integration::PagerDuty => "pagerduty",
-            Integration::Webhook => "webhook",
+            Stream::Invites => "invite",
+            Stream::Topic => "topic",
+            Stream::Card => "card",
+            Stream::Announcement => "announcement",
+            Stream::PagerDuty => "pagerduty",
+            Stream::Webhook => "webhook",
         }
     }
 
-    fn parse(text: &str) -> Option<Integration> {
-        match text {
-            "pagerduty" => Some(Integration::PagerDuty),
-            "webhook" => Some(Integration::Webhook),
-            _ => None,
-        }
+    fn parse(text: &str) -> Option<Stream> {
+        Stream::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -33,27 +52,24 @@ impl Integration {
 pub enum Lane {
     /// Not about an incident (answers in channels that are not incident channels).
     Direct,
-    /// An incident's Slack effects.
+    /// An incident's channel messages.
     Incident(String),
-    /// An incident's effects for one integration.
-    Integration {
-        incident: String,
-        integration: Integration,
-    },
+    /// One of an incident's other lanes.
+    Beside { incident: String, stream: Stream },
 }
 
 impl Lane {
     /// Reads a stored lane. Unknown suffixes keep their incident (and deliver in its
-    /// Slack lane's terms), so a row is never lost to a parse.
+    /// channel lane's terms), so a row is never lost to a parse.
     pub fn parse(text: &str) -> Lane {
         if text.is_empty() {
             return Lane::Direct;
         }
         match text.split_once('#') {
-            Some((incident, suffix)) => match Integration::parse(suffix) {
-                Some(integration) => Lane::Integration {
+            Some((incident, suffix)) => match Stream::parse(suffix) {
+                Some(stream) => Lane::Beside {
                     incident: incident.to_string(),
-                    integration,
+                    stream,
                 },
                 None => Lane::Incident(incident.to_string()),
             },
@@ -65,7 +81,7 @@ impl Lane {
     pub fn incident(&self) -> Option<&str> {
         match self {
             Lane::Direct => None,
-            Lane::Incident(id) | Lane::Integration { incident: id, .. } => Some(id),
+            Lane::Incident(id) | Lane::Beside { incident: id, .. } => Some(id),
         }
     }
 }
@@ -75,10 +91,7 @@ impl fmt::Display for Lane {
         match self {
             Lane::Direct => Ok(()),
             Lane::Incident(id) => f.write_str(id),
-            Lane::Integration {
-                incident,
-                integration,
-            } => write!(f, "{incident}#{}", integration.as_str()),
+            Lane::Beside { incident, stream } => write!(f, "{incident}#{}", stream.as_str()),
         }
     }
 }
@@ -89,7 +102,16 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        for text in ["", "INC-2026-11-22-001", "INC-1#pagerduty", "INC-1#webhook"] {
+        for text in [
+            "",
+            "INC-2026-11-22-001",
+            "INC-1#pagerduty",
+            "INC-1#webhook",
+            "INC-1#topic",
+            "INC-1#card",
+            "INC-1#invite",
+            "INC-1#announcement",
+        ] {
             assert_eq!(Lane::parse(text).to_string(), text);
         }
         assert_eq!(Lane::parse("INC-1#pagerduty").incident(), Some("INC-1"));
@@ -98,5 +120,26 @@ mod tests {
             Lane::parse("INC-1#other"),
             Lane::Incident("INC-1".to_string())
         );
+    }
+
+    #[test]
+    fn every_suffix_an_effect_writes_is_a_stream() {
+        use crate::incident::Effect;
+        // Each suffix must parse back, or its lane would be read as the channel's.
+        let effects = [
+            Effect::Invite { users: vec![] },
+            Effect::SetTopic,
+            Effect::PinCard,
+            Effect::UpdateCard,
+            Effect::Announce,
+            Effect::UpdateAnnouncement,
+            Effect::PostInAnnouncementThread {
+                text: String::new(),
+            },
+        ];
+        for effect in effects {
+            let suffix = effect.lane_suffix().unwrap_or_default();
+            assert!(Stream::parse(suffix).is_some(), "{suffix:?}");
+        }
     }
 }

@@ -3,12 +3,14 @@
 //! - [`worker`]: claims effects (leased, one lane in order), delivers, records, prunes
 //! - [`slack`]: an effect as Slack Web API calls, rendered from current state
 //! - [`pagerduty`], [`webhook`]: the other receivers
+//! - [`pace`]: Slack's rate tiers kept ahead of Slack, gravest incidents first
 //! - [`posted`]: exactly once across lost answers (tagged posts, adopted channels)
 //! - [`retry`]: the one retry policy — backoff, transient or final, already done
 //! - [`lane`]: the order effects go out in, as a type
 
 mod checklist;
 pub mod lane;
+pub mod pace;
 pub mod pagerduty;
 pub mod posted;
 pub mod retry;

@@ -48,8 +48,10 @@ pub fn already_done(err: &CallError, codes: &[&str]) -> bool {
 /// Delay before retry number `attempts` (1-based): 0.5 s, 1 s, 2 s … capped, ±20 %
 /// jitter; a 429 waits exactly what `Retry-After` asked.
 pub fn backoff(attempts: i64, err: &CallError) -> Duration {
-    if let CallError::RateLimited(after) = err {
-        return after.unwrap_or(Duration::from_secs(1));
+    match err {
+        CallError::RateLimited(after) => return after.unwrap_or(Duration::from_secs(1)),
+        CallError::Paced(until_free) => return *until_free,
+        _ => {}
     }
     let exp = attempts.clamp(1, 20) as u32 - 1;
     let base = FIRST_BACKOFF

@@ -5,6 +5,7 @@
 //! incident) is always delivered in order.
 
 use super::lane::Lane;
+use super::pace::{PacedApi, Pacer};
 use super::retry::{backoff, Delivery};
 use super::slack::{BotIdentity, Deliverer};
 use crate::clock::Clock;
@@ -45,6 +46,8 @@ pub struct Outbox {
     pub open: Arc<crate::open_cache::OpenIncidents>,
     /// Our bot's user id, learnt once.
     pub identity: Arc<BotIdentity>,
+    /// Slack's rate tiers, kept across this process's workers.
+    pub pacer: Arc<Pacer>,
 }
 
 impl Outbox {
@@ -132,9 +135,11 @@ impl Outbox {
 
     async fn deliver_in_span(&self, row: &OutboxRow) -> Result<(), crate::store::StoreError> {
         let lane = Lane::parse(&row.lane);
+        let grave = row.priority >= self.store.grave_priority();
+        let api = PacedApi::new(self.api.as_ref(), &self.pacer, grave);
         let deliverer = Deliverer {
             store: &self.store,
-            api: self.api.as_ref(),
+            api: &api,
             policy: &self.policy,
             integrations: &self.integrations,
             http: &self.http,
@@ -143,7 +148,7 @@ impl Outbox {
             effect_id: row.id,
             incident: lane.incident().unwrap_or_default(),
             effect_created_at: row.created_at,
-            retried: row.attempts > 1,
+            retried: row.attempts > 1 || row.tried_before,
             found: tokio::sync::OnceCell::new(),
         };
         let outcome = deliverer.deliver(row).await;
@@ -156,8 +161,15 @@ impl Outbox {
                 }
                 self.store.effect_done(row.id, now, note.as_deref()).await?;
             }
+            Delivery::Retry(CallError::Paced(wait)) if !api.reached_slack() => {
+                // Nothing reached Slack: wait for the slot without counting an attempt.
+                self.metrics.delivery(&row.kind, "paced");
+                self.store
+                    .effect_defer(row.id, now + wait.as_millis() as i64)
+                    .await?;
+            }
             Delivery::Retry(err) => {
-                let rate_limited = matches!(err, CallError::RateLimited(_));
+                let rate_limited = matches!(err, CallError::RateLimited(_) | CallError::Paced(_));
                 let result = if rate_limited {
                     "rate_limited"
                 } else {

@@ -349,13 +349,39 @@ impl Effect {
         }
     }
 
-    /// Integrations get lanes of their own beside the incident's Slack lane, so a
-    /// failing receiver never delays the channel.
+    /// The incident's effects go out in several lanes side by side, each in order:
+    /// the channel's messages (no suffix), invitations, the topic, the card's pin and
+    /// edits, the announcement and its thread, and each integration, so a slow or failing
+    /// one never delays the others.
     pub fn lane_suffix(&self) -> Option<&'static str> {
-        match self {
-            Effect::Page { .. } => Some("pagerduty"),
-            Effect::Webhook { .. } => Some("webhook"),
+        match self.kind() {
+            EffectKind::Page => Some("pagerduty"),
+            EffectKind::Webhook => Some("webhook"),
+            EffectKind::Invite => Some("invite"),
+            EffectKind::SetTopic => Some("topic"),
+            EffectKind::PinCard | EffectKind::UpdateCard => Some("card"),
+            EffectKind::Announce
+            | EffectKind::UpdateAnnouncement
+            | EffectKind::PostInAnnouncementThread => Some("announcement"),
             _ => None,
+        }
+    }
+
+    /// What this effect needs delivered first, nearest first: it waits for the newest
+    /// pending effect of the first of these kinds in the incident's channel lane (a pin
+    /// waits for its card, which waits for the channel; an invitation, the topic and the
+    /// announcement, which links the channel, wait for the channel).
+    pub fn waits_for(&self) -> &'static [EffectKind] {
+        match self.kind() {
+            EffectKind::PinCard | EffectKind::UpdateCard => {
+                &[EffectKind::PostCard, EffectKind::CreateChannel]
+            }
+            EffectKind::Invite
+            | EffectKind::SetTopic
+            | EffectKind::Announce
+            | EffectKind::UpdateAnnouncement
+            | EffectKind::PostInAnnouncementThread => &[EffectKind::CreateChannel],
+            _ => &[],
         }
     }
 

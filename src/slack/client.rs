@@ -29,6 +29,9 @@ pub enum CallError {
     Transport(String),
     #[error("timed out")]
     Timeout,
+    /// Held back by our own pacing of Slack's rate tiers: Slack never saw the call.
+    #[error("paced (a slot frees in {0:?})")]
+    Paced(Duration),
 }
 
 impl CallError {
@@ -44,7 +47,10 @@ impl CallError {
                     | "ratelimited"
             ),
             CallError::Http(status) => *status >= 500 || *status == 408,
-            CallError::RateLimited(_) | CallError::Transport(_) | CallError::Timeout => true,
+            CallError::RateLimited(_)
+            | CallError::Transport(_)
+            | CallError::Timeout
+            | CallError::Paced(_) => true,
         }
     }
 
@@ -55,6 +61,7 @@ impl CallError {
             CallError::Http(s) => format!("http_{s}"),
             CallError::Transport(_) => "transport".into(),
             CallError::Timeout => "timeout".into(),
+            CallError::Paced(_) => "paced".into(),
         }
     }
 }

@@ -147,8 +147,9 @@ impl Store {
         for change in &outcome.action_items {
             write_action_item(tx, &inc.id, change, &outcome.timeline, now).await?;
         }
+        let priority = self.priority_of(&inc.severity);
         for effect in &outcome.effects {
-            insert_effect(tx, &inc.id, effect, now).await?;
+            insert_effect(tx, &inc.id, effect, priority, now).await?;
         }
         Ok(true)
     }
@@ -360,25 +361,45 @@ async fn write_action_item(
     Ok(())
 }
 
+/// Writes one effect for `incident` ("" for none) in the lane its kind goes out in,
+/// after the pending effect it needs, at the incident's `priority`.
 pub(super) async fn insert_effect(
     tx: &mut Transaction<'static, Any>,
-    lane: &str,
+    incident: &str,
     effect: &Effect,
+    priority: i64,
     now: i64,
 ) -> StoreResult<()> {
     let lane = match effect.lane_suffix() {
-        Some(suffix) => format!("{lane}#{suffix}"),
-        None => lane.to_string(),
+        Some(suffix) if !incident.is_empty() => format!("{incident}#{suffix}"),
+        _ => incident.to_string(),
     };
+    let mut after_id: Option<i64> = None;
+    for kind in effect.waits_for() {
+        let row = sqlx::query(
+            "SELECT MAX(id) AS id FROM outbox WHERE lane = $1 AND kind = $2 AND state = 'pending'",
+        )
+        .bind(incident)
+        .bind(kind.as_str())
+        .fetch_one(&mut **tx)
+        .await?;
+        after_id = row.try_get("id")?;
+        if after_id.is_some() {
+            break;
+        }
+    }
     let payload = serde_json::to_string(effect)
         .map_err(|e| super::StoreError::Corrupt(format!("effect does not serialize: {e}")))?;
     sqlx::query(
-        "INSERT INTO outbox (lane, kind, payload, state, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $4)",
+        "INSERT INTO outbox (lane, kind, payload, state, attempts, next_attempt_at, created_at, after_id, priority)
+         VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5, $6)",
     )
     .bind(lane)
     .bind(effect.kind().as_str())
     .bind(payload)
     .bind(now)
+    .bind(after_id)
+    .bind(priority)
     .execute(&mut **tx)
     .await?;
     Ok(())

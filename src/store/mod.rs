@@ -24,6 +24,7 @@ use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,12 +47,44 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Severity names, gravest first (the policy's order): effects of graver incidents
+    /// are delivered first.
+    severity_order: Arc<[String]>,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl Store {
+    /// This store, delivering effects of the first severities (gravest first) first.
+    pub fn with_severity_order(mut self, names: impl IntoIterator<Item = String>) -> Store {
+        self.severity_order = names.into_iter().collect::<Vec<_>>().into();
+        self
+    }
+
+    /// The delivery priority of an incident of `severity`: higher goes first. Without a
+    /// configured order, the number in the name decides (`P0` before `P3`).
+    pub(crate) fn priority_of(&self, severity: &str) -> i64 {
+        if let Some(position) = self.severity_order.iter().position(|s| s == severity) {
+            return (self.severity_order.len() - position) as i64;
+        }
+        if !self.severity_order.is_empty() {
+            return 0;
+        }
+        let digits: String = severity.chars().filter(char::is_ascii_digit).collect();
+        digits.parse::<i64>().map_or(0, |n| (10 - n).max(1))
+    }
+
+    /// Effects at or above this priority are grave (the two gravest severities): they
+    /// may use the whole of Slack's allowance.
+    pub fn grave_priority(&self) -> i64 {
+        if self.severity_order.is_empty() {
+            self.priority_of("P1")
+        } else {
+            self.severity_order.len() as i64 - 1
+        }
+    }
+
     /// Connects to `sqlite://…` (created if missing, WAL) or `postgres://…`.
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
         sqlx::any::install_default_drivers();
@@ -99,7 +132,11 @@ impl Store {
                 .await,
         }
         .with_context(|| format!("cannot connect to {}", redact(&url)))?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            severity_order: Arc::from(Vec::new()),
+        })
     }
 
     pub fn backend(&self) -> Backend {

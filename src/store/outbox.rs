@@ -1,6 +1,7 @@
 //! The outbox table: effects pending delivery, claimed by lease so that several workers
-//! (threads or replicas) never deliver the same effect at once, and the effects of one
-//! lane (an incident) go out strictly in order.
+//! (threads or replicas) never deliver the same effect at once. The effects of one lane go
+//! out strictly in order, an effect never before the one it waits for (`after_id`), and
+//! graver incidents' effects first (`priority`).
 
 use super::incidents::insert_effect;
 use super::{Store, StoreResult};
@@ -18,6 +19,10 @@ pub struct OutboxRow {
     pub attempts: i64,
     /// When the effect was written (epoch ms).
     pub created_at: i64,
+    /// An earlier attempt ended in a retry (its error is kept): it may have reached Slack.
+    pub tried_before: bool,
+    /// Claimed before effects of lower priority (graver incidents are higher).
+    pub priority: i64,
 }
 
 /// An effect to enqueue outside a decision (answers to clicks, failure notices).
@@ -31,7 +36,15 @@ impl Store {
     pub async fn enqueue(&self, effects: &[NewEffect<'_>], now: i64) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         for e in effects {
-            insert_effect(&mut tx, e.lane, e.effect, now).await?;
+            let severity: Option<String> =
+                sqlx::query("SELECT severity FROM incidents WHERE id = $1")
+                    .bind(e.lane)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|row| row.try_get("severity"))
+                    .transpose()?;
+            let priority = severity.map_or(0, |s| self.priority_of(&s));
+            insert_effect(&mut tx, e.lane, e.effect, priority, now).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -52,9 +65,10 @@ impl Store {
                 WHERE o.state = 'pending' AND o.next_attempt_at <= $2
                   AND (o.lease_until IS NULL OR o.lease_until < $2)
                   AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lane = o.lane AND p.state = 'pending' AND p.id < o.id)
-                ORDER BY o.id LIMIT $3 {}
+                  AND (o.after_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox d WHERE d.id = o.after_id AND d.state = 'pending'))
+                ORDER BY o.priority DESC, o.id LIMIT $3 {}
              )
-             RETURNING id, lane, kind, payload, attempts, created_at",
+             RETURNING id, lane, kind, payload, attempts, created_at, last_error, priority",
             self.skip_locked()
         );
         let rows = sqlx::query(&sql)
@@ -73,6 +87,8 @@ impl Store {
                     payload: r.try_get("payload")?,
                     attempts: r.try_get("attempts")?,
                     created_at: r.try_get("created_at")?,
+                    tried_before: r.try_get::<Option<String>, _>("last_error")?.is_some(),
+                    priority: r.try_get("priority")?,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
@@ -117,6 +133,17 @@ impl Store {
             .bind(next_attempt_at)
             .bind(error)
             .bind(i64::from(!count_attempt))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Held back before anything reached Slack (our own pacing): due again at
+    /// `next_attempt_at`, the attempt given back, nothing else changed.
+    pub async fn effect_defer(&self, id: i64, next_attempt_at: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, attempts = attempts - 1 WHERE id = $2")
+            .bind(next_attempt_at)
             .bind(id)
             .execute(&self.pool)
             .await?;

@@ -10,6 +10,7 @@ mod memory;
 mod populate;
 pub mod process;
 mod scheduler;
+pub mod setup;
 
 use std::io::Write;
 
@@ -59,7 +60,15 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 pub use ack::serve_hello;
 
-pub const MODES: [&str; 6] = ["ack", "declare", "memory", "startup", "scheduler", "faults"];
+pub const MODES: [&str; 7] = [
+    "ack",
+    "declare",
+    "setup",
+    "memory",
+    "startup",
+    "scheduler",
+    "faults",
+];
 
 /// Runs `modes` (or all); `quick` shrinks every run for CI-sized checks.
 pub async fn run<W: Write>(out: &mut W, modes: &[String], quick: bool) -> anyhow::Result<()> {
@@ -93,6 +102,7 @@ pub async fn run<W: Write>(out: &mut W, modes: &[String], quick: bool) -> anyhow
         let rows = match m.as_str() {
             "ack" => ack::run(quick).await?,
             "declare" => declare::run(quick).await?,
+            "setup" => setup::run(quick).await?,
             "memory" => memory::run_memory(quick).await?,
             "startup" => memory::run_startup().await?,
             "scheduler" => scheduler::run(quick).await?,

@@ -1,0 +1,190 @@
+//! Slack's rate tiers, kept before Slack has to enforce them: each Web API method may be
+//! called so many times a minute (Tier 2: 20, Tier 3: 50, Tier 4: 100) and
+//! `chat.postMessage` about once a second per channel. A call that would go over waits
+//! (its effect is put back until a slot frees) instead of earning a 429, and effects of
+//! the gravest incidents may use the whole allowance while the rest leave a quarter of it
+//! free, so a P0 declared in a storm of P3s is set up at once, not a minute later.
+
+use crate::slack::client::{CallError, SlackApi};
+use serde_json::Value;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+const MINUTE: Duration = Duration::from_secs(60);
+/// Our windows run a little longer than Slack's, so clocks and network jitter never tip
+/// a call over.
+const MARGIN: Duration = Duration::from_millis(1_000);
+const POST_MARGIN: Duration = Duration::from_millis(100);
+/// The share of each allowance effects of less grave incidents may use.
+const ORDINARY_SHARE: f64 = 0.75;
+
+/// Calls allowed per window for `method` (with `args`), and the key they count under.
+fn limit(method: &str, args: &Value) -> Option<(String, usize, Duration)> {
+    let per_minute = match method {
+        "chat.postMessage" => {
+            let channel = args.get("channel").and_then(Value::as_str).unwrap_or("");
+            return Some((
+                format!("{method}:{channel}"),
+                1,
+                Duration::from_secs(1) + POST_MARGIN,
+            ));
+        }
+        "conversations.create"
+        | "conversations.setTopic"
+        | "conversations.list"
+        | "conversations.canvases.create"
+        | "pins.add"
+        | "files.completeUploadExternal" => 20,
+        "conversations.invite"
+        | "conversations.history"
+        | "conversations.replies"
+        | "conversations.open"
+        | "conversations.info"
+        | "conversations.members"
+        | "chat.update"
+        | "canvases.edit" => 50,
+        "users.info" | "chat.postEphemeral" | "files.getUploadURLExternal" => 100,
+        _ => return None,
+    };
+    Some((method.to_string(), per_minute, MINUTE + MARGIN))
+}
+
+/// The calls made in each window, shared by every delivery worker of this process.
+#[derive(Default)]
+pub struct Pacer {
+    windows: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl Pacer {
+    /// Counts a call of `method` now, or says how long until it may be made. `grave`
+    /// calls may use the whole allowance, others [`ORDINARY_SHARE`] of it.
+    pub fn admit(
+        &self,
+        method: &str,
+        args: &Value,
+        grave: bool,
+        now: Instant,
+    ) -> Result<(), Duration> {
+        let Some((key, allowed, window)) = limit(method, args) else {
+            return Ok(());
+        };
+        let allowed = if grave || allowed == 1 {
+            allowed
+        } else {
+            ((allowed as f64 * ORDINARY_SHARE).floor() as usize).max(1)
+        };
+        // A poisoned lock only means another worker panicked mid-count: keep counting.
+        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        let calls = windows.entry(key).or_default();
+        while calls
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
+            calls.pop_front();
+        }
+        if calls.len() < allowed {
+            calls.push_back(now);
+            return Ok(());
+        }
+        // The slot frees when the call `allowed` places back leaves the window.
+        let frees_at = calls[calls.len() - allowed] + window;
+        Err(frees_at
+            .saturating_duration_since(now)
+            .max(Duration::from_millis(10)))
+    }
+}
+
+/// The Web API as one delivery sees it: paced, and remembering whether any call of this
+/// delivery reached Slack (then a retry must look for what it did).
+pub struct PacedApi<'a> {
+    pub inner: &'a dyn SlackApi,
+    pub pacer: &'a Pacer,
+    pub grave: bool,
+    pub reached_slack: std::sync::atomic::AtomicBool,
+}
+
+impl<'a> PacedApi<'a> {
+    pub fn new(inner: &'a dyn SlackApi, pacer: &'a Pacer, grave: bool) -> PacedApi<'a> {
+        PacedApi {
+            inner,
+            pacer,
+            grave,
+            reached_slack: Default::default(),
+        }
+    }
+
+    pub fn reached_slack(&self) -> bool {
+        self.reached_slack
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+#[async_trait::async_trait]
+impl SlackApi for PacedApi<'_> {
+    async fn call(&self, method: &str, args: Value) -> Result<Value, CallError> {
+        if let Err(wait) = self.pacer.admit(method, &args, self.grave, Instant::now()) {
+            return Err(CallError::Paced(wait));
+        }
+        self.reached_slack
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.inner.call(method, args).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn tier_two_leaves_room_for_the_gravest() {
+        let pacer = Pacer::default();
+        let t0 = Instant::now();
+        let args = json!({"name": "x"});
+        for _ in 0..15 {
+            assert!(pacer
+                .admit("conversations.create", &args, false, t0)
+                .is_ok());
+        }
+        // Ordinary incidents stop at three quarters of the allowance…
+        let wait = pacer
+            .admit("conversations.create", &args, false, t0)
+            .unwrap_err();
+        assert!(wait > Duration::from_secs(60) && wait <= MINUTE + MARGIN);
+        // …the gravest may use the rest at once.
+        for _ in 0..5 {
+            assert!(pacer.admit("conversations.create", &args, true, t0).is_ok());
+        }
+        assert!(pacer
+            .admit("conversations.create", &args, true, t0)
+            .is_err());
+        // A minute later the window has moved on.
+        let later = t0 + MINUTE + MARGIN;
+        assert!(pacer
+            .admit("conversations.create", &args, false, later)
+            .is_ok());
+    }
+
+    #[test]
+    fn posts_are_paced_per_channel() {
+        let pacer = Pacer::default();
+        let t0 = Instant::now();
+        let a = json!({"channel": "C1"});
+        let b = json!({"channel": "C2"});
+        assert!(pacer.admit("chat.postMessage", &a, false, t0).is_ok());
+        assert!(pacer.admit("chat.postMessage", &b, false, t0).is_ok());
+        let wait = pacer.admit("chat.postMessage", &a, true, t0).unwrap_err();
+        assert!(wait > Duration::from_secs(1));
+        assert!(pacer
+            .admit(
+                "chat.postMessage",
+                &a,
+                false,
+                t0 + Duration::from_millis(1_100)
+            )
+            .is_ok());
+        // Methods without a tier are never held.
+        assert!(pacer.admit("auth.test", &a, false, t0).is_ok());
+    }
+}
