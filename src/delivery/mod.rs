@@ -3,9 +3,11 @@
 //! - [`worker`]: claims effects (leased, one lane in order), delivers, records, prunes
 //! - [`slack`]: an effect as Slack Web API calls, rendered from current state
 //! - [`pagerduty`], [`webhook`]: the other receivers
+//! - `canvas`: the post-mortem draft as the incident channel's canvas (or a file)
 //! - [`retry`]: the one retry policy — backoff, transient or final, already done
 //! - [`lane`]: the order effects go out in, as a type
 
+mod canvas;
 mod checklist;
 pub mod lane;
 pub mod pagerduty;

@@ -21,6 +21,7 @@ pub struct Deliverer<'a> {
     pub integrations: &'a Integrations,
     pub http: &'a crate::outbound::HttpClient,
     pub clock: &'a crate::clock::Clock,
+    pub people: &'a crate::people::People,
 }
 
 macro_rules! attempt {
@@ -263,13 +264,15 @@ impl Deliverer<'_> {
             },
             Effect::Webhook { event, detail } => match &self.integrations.webhook {
                 Some(hook) => {
-                    webhook::deliver(hook, self.http, self.clock, inc, event, detail).await
+                    webhook::deliver(hook, self.http, self.clock, self.people, inc, event, detail)
+                        .await
                 }
                 None => Delivery::Done(Some("no webhook configured".into())),
             },
             Effect::NotifySubscribers { notice } => self.notify_subscribers(inc, notice).await,
             Effect::DirectMessage { user, notice } => self.direct_message(inc, user, notice).await,
             Effect::PostChecklist => self.post_checklist(inc).await,
+            Effect::PostmortemCanvas => self.postmortem_canvas(inc).await,
         }
     }
 

@@ -43,6 +43,8 @@ pub struct Outbox {
     pub http: crate::outbound::HttpClient,
     /// The open-incident snapshot: a new channel changes what `list` shows.
     pub open: Arc<crate::open_cache::OpenIncidents>,
+    /// People's names, for the webhook and the uploaded post-mortem.
+    pub people: Arc<crate::people::People>,
 }
 
 impl Outbox {
@@ -136,6 +138,7 @@ impl Outbox {
             integrations: &self.integrations,
             http: &self.http,
             clock: &self.clock,
+            people: &self.people,
         };
         let outcome = deliverer.deliver(row).await;
         let now = self.clock.now_ms();
