@@ -71,6 +71,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         scheduler_wake: Arc::new(Notify::new()),
         integrations: Arc::new(crate::integrations::Integrations::from_settings(settings)),
         open: Arc::default(),
+        people: Arc::default(),
     };
     let state = AppState {
         service: service.clone(),
@@ -119,8 +120,17 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         open: service.open.clone(),
         identity: Default::default(),
         pacer: Default::default(),
+        people: service.people.clone(),
     };
-    let mut workers = vec![tokio::spawn(outbox.run(OUTBOX_WORKERS, stop_rx.clone()))];
+    let mut workers = vec![
+        tokio::spawn(outbox.run(OUTBOX_WORKERS, stop_rx.clone())),
+        tokio::spawn(
+            service
+                .people
+                .clone()
+                .run(service.api.clone(), stop_rx.clone()),
+        ),
+    ];
     if opts.scheduler {
         let scheduler = Scheduler {
             service: service.clone(),

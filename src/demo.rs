@@ -224,6 +224,7 @@ impl<W: Write> Demo<'_, W> {
         )
         .await?;
         self.command("bob", "U0BOB", &channel, "postmortem").await?;
+        self.print_canvas()?;
         self.command("bob", "U0BOB", &channel, "close --force")
             .await?;
 
@@ -385,6 +386,22 @@ impl<W: Write> Demo<'_, W> {
             writeln!(self.out, "  (only {who} sees) {text}")?;
         }
         self.ephemerals_seen = ephemerals.len();
+        Ok(())
+    }
+
+    /// The incident channel's canvas as Slack shows it: canvas mentions as names.
+    fn print_canvas(&mut self) -> std::io::Result<()> {
+        let Some(channel) = self.incident_channel.clone() else {
+            return Ok(());
+        };
+        if let Some(canvas) = self.slack.canvas_of(&channel) {
+            let mut md = canvas.markdown;
+            for (id, name) in &self.names {
+                md = md.replace(&format!("![](@{id})"), &format!("@{name}"));
+            }
+            let name = self.channel_name(&channel);
+            writeln!(self.out, "\n{name} canvas — the post-mortem draft:\n{md}")?;
+        }
         Ok(())
     }
 

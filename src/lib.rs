@@ -16,6 +16,7 @@ pub mod integrations;
 pub mod metrics;
 pub mod open_cache;
 pub mod outbound;
+pub mod people;
 pub mod policy;
 pub mod render;
 pub mod scheduler;

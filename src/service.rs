@@ -39,6 +39,8 @@ pub struct Service {
     pub integrations: Arc<crate::integrations::Integrations>,
     /// Snapshot of open incidents for `list`.
     pub open: Arc<crate::open_cache::OpenIncidents>,
+    /// People's names, for renders where Slack mentions do not work.
+    pub people: Arc<crate::people::People>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,7 +90,8 @@ impl Service {
             .store
             .declare(&day, now, |id| decide::declare(id, req, &ctx))
             .await?;
-        if outcome.is_ok() {
+        if let Ok(o) = &outcome {
+            self.prefetch_names(&o.incident);
             self.metrics.inc("warroom_incidents_declared_total", "");
             self.committed();
         }
@@ -114,6 +117,7 @@ impl Service {
             match self.store.commit(&outcome, now).await? {
                 Ok(()) => {
                     self.committed();
+                    self.prefetch_names(&outcome.incident);
                     self.count_notices(&outcome);
                     return Ok(Ok(outcome.reply));
                 }
@@ -121,6 +125,14 @@ impl Service {
             }
         }
         Err(ServiceError::Contended)
+    }
+
+    /// Queues name lookups for the people of `inc` (reporter, role holders), so the
+    /// post-mortem and the webhook find their names cached.
+    fn prefetch_names(&self, inc: &Incident) {
+        let holders = inc.roles.values().map(|h| h.user.as_str());
+        self.people
+            .want(std::iter::once(inc.reporter.as_str()).chain(holders));
     }
 
     /// Counts what warroom said on its own (reminders, nags, target notices, escalations).
@@ -185,20 +197,12 @@ impl Service {
         Ok(render::answers::list(&self.policy, &visible, now))
     }
 
-    /// The post-mortem draft of `inc`, in Markdown.
+    /// The post-mortem draft of `inc`, in Markdown, people by name where the cache has
+    /// them (never waiting for Slack).
     pub async fn postmortem(&self, inc: &Incident) -> Result<String, ServiceError> {
-        let timeline = self.store.timeline(&inc.id).await?;
-        let updates = self.store.updates(&inc.id).await?;
-        let action_items = self.store.action_items(&inc.id).await?;
-        Ok(render::postmortem::render(
-            &render::postmortem::PostmortemInput {
-                incident: inc,
-                policy: &self.policy,
-                timeline: &timeline,
-                updates: &updates,
-                action_items: &action_items,
-            },
-        ))
+        let people = self.people.clone();
+        let person = move |id: &str| render::postmortem::person_named(&people.display(id));
+        Ok(postmortem_markdown(&self.store, &self.policy, inc, &person).await?)
     }
 
     /// MTTA, MTTR and counts over the last `window`; drills only when `drills`.
@@ -227,4 +231,26 @@ impl Service {
         let entries = self.store.timeline(&inc.id).await?;
         Ok(render::answers::timeline(inc, &entries))
     }
+}
+
+/// The post-mortem draft of `inc`, with people written by `person`.
+pub async fn postmortem_markdown(
+    store: &Store,
+    policy: &Policy,
+    inc: &Incident,
+    person: &(dyn Fn(&str) -> String + Sync),
+) -> Result<String, StoreError> {
+    let timeline = store.timeline(&inc.id).await?;
+    let updates = store.updates(&inc.id).await?;
+    let action_items = store.action_items(&inc.id).await?;
+    Ok(render::postmortem::render(
+        &render::postmortem::PostmortemInput {
+            incident: inc,
+            policy,
+            timeline: &timeline,
+            updates: &updates,
+            action_items: &action_items,
+            person,
+        },
+    ))
 }

@@ -1,6 +1,7 @@
 //! What people type reaches Slack as text, never as Slack syntax: broadcasts, links and
 //! mentions a user writes into a title, a note, an update, a resolve summary or an action are
-//! shown, not executed; long texts are cut or split, never refused by Slack. Judged by the
+//! shown, not executed (in the post-mortem canvas too, where Markdown links and canvas
+//! mentions would render); long texts are cut or split, never refused by Slack. Judged by the
 //! strict emulator (`Harness::finish` fails on any broadcast, unconfigured link or Block Kit
 //! violation it recorded). On SQLite and PostgreSQL.
 
@@ -9,7 +10,7 @@ mod support;
 use support::*;
 
 const HOSTILE: &str =
-    "<!channel> <!here> <!everyone> <!subteam^S1> <@U0X> <https://evil.example|log in> & *bold*";
+    "<!channel> <!here> <!everyone> <!subteam^S1> <@U0X> <https://evil.example|log in> & *bold* [log in](https://evil.example) ![](@U0X)";
 
 /// Declares with a hostile title, then sends every other kind of user text through the app.
 async fn hostile_run(b: Backend, payload: &str) {
@@ -20,6 +21,7 @@ async fn hostile_run(b: Backend, payload: &str) {
         format!("update {payload}"),
         format!("action {payload}"),
         format!("resolve {payload}"),
+        "postmortem".to_string(),
     ] {
         let reply = h.command(ALICE, &channel, &command).await;
         assert_eq!(reply.status, 200, "{command}: {}", reply.body);
@@ -35,6 +37,12 @@ async fn hostile_run(b: Backend, payload: &str) {
         h.messages_with(&channel, "log in").len() >= 2,
         "user text lost"
     );
+    h.eventually("the post-mortem canvas", |s| {
+        s.canvas_of(&channel).is_some()
+    })
+    .await;
+    let canvas = h.slack.canvas_of(&channel).unwrap().markdown;
+    assert!(canvas.contains("log in"), "user text lost: {canvas}");
     h.finish().await;
 }
 

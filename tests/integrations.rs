@@ -117,6 +117,11 @@ both!(
         assert_eq!(severity["detail"]["from"], "P2");
         assert_eq!(severity["detail"]["to"], "P1");
         assert_eq!(severity["incident"]["severity"], "P1");
+        // Receivers outside Slack get the reporter's name once it is cached, its id before.
+        for r in &received {
+            let name = r.json()["people"][ALICE].clone();
+            assert!(name == "alice" || name == ALICE, "{name}");
+        }
         h.finish().await;
     }
 );

@@ -150,7 +150,11 @@ fn slack_manifest_requests_exactly_the_scopes_the_code_needs() {
 // Web API methods used by the source vs METHOD_SCOPES
 
 const METHOD_PREFIXES: &[&str] = &[
+    "auth.",
+    "canvases.",
     "chat.",
+    // Before `conversations.`: the first matching prefix is taken.
+    "conversations.canvases.",
     "conversations.",
     "pins.",
     "views.",

@@ -1,18 +1,18 @@
 //! What the console asks Slack with the bot token, behind small caches: the workspace's
-//! team id (`auth.test`), people's display names (`users.info`) and who is in each private
-//! incident channel (`conversations.members`).
+//! team id (`auth.test`), people's display names (through the app's one name cache,
+//! [`crate::people::People`]) and who is in each private incident channel
+//! (`conversations.members`).
 
 use crate::clock::Clock;
+use crate::people::People;
 use crate::slack::client::SharedApi;
 use crate::store::{Store, StoreResult, Viewer};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::OnceCell;
 
-/// Names change rarely; a stale one for an hour is fine.
-const NAME_TTL_MS: i64 = 3_600_000;
 /// Membership decides who sees a private incident: keep it fresh.
 const MEMBERS_TTL_MS: i64 = 60_000;
 /// A page never waits longer than this for names; it shows user ids instead.
@@ -22,17 +22,17 @@ pub struct Directory {
     api: SharedApi,
     clock: Clock,
     team: OnceCell<String>,
-    names: Mutex<HashMap<String, (String, i64)>>,
+    people: Arc<People>,
     members: Mutex<HashMap<String, (HashSet<String>, i64)>>,
 }
 
 impl Directory {
-    pub fn new(api: SharedApi, clock: Clock) -> Directory {
+    pub fn new(api: SharedApi, clock: Clock, people: Arc<People>) -> Directory {
         Directory {
             api,
             clock,
             team: OnceCell::new(),
-            names: Mutex::default(),
+            people,
             members: Mutex::default(),
         }
     }
@@ -55,40 +55,7 @@ impl Directory {
 
     /// Display names of `ids`; an id Slack does not answer for in time stays an id.
     pub async fn names(&self, ids: &[String]) -> HashMap<String, String> {
-        let now = self.clock.now_ms();
-        let mut out = HashMap::new();
-        let mut missing = Vec::new();
-        {
-            let cache = self.names.lock().unwrap_or_else(|e| e.into_inner());
-            for id in ids {
-                match cache.get(id) {
-                    Some((name, at)) if now - at < NAME_TTL_MS => {
-                        out.insert(id.clone(), name.clone());
-                    }
-                    _ if !missing.contains(id) && !id.is_empty() => missing.push(id.clone()),
-                    _ => {}
-                }
-            }
-        }
-        let lookups = missing.iter().map(|id| async move {
-            let answer = self.api.call("users.info", json!({ "user": id })).await;
-            (id.clone(), answer.ok().and_then(|v| display_name(&v)))
-        });
-        if let Ok(found) =
-            tokio::time::timeout(NAME_WAIT, futures_util::future::join_all(lookups)).await
-        {
-            let mut cache = self.names.lock().unwrap_or_else(|e| e.into_inner());
-            for (id, name) in found.into_iter() {
-                if let Some(name) = name {
-                    cache.insert(id.clone(), (name.clone(), now));
-                    out.insert(id, name);
-                }
-            }
-        }
-        for id in ids {
-            out.entry(id.clone()).or_insert_with(|| id.clone());
-        }
-        out
+        self.people.names_within(ids, NAME_WAIT).await
     }
 
     /// The viewer `user` is: admin per the policy, and member of which private incident
@@ -155,18 +122,4 @@ impl Directory {
             }
         }
     }
-}
-
-fn display_name(answer: &Value) -> Option<String> {
-    let user = &answer["user"];
-    [
-        &user["profile"]["display_name"],
-        &user["profile"]["real_name"],
-        &user["real_name"],
-        &user["name"],
-    ]
-    .into_iter()
-    .filter_map(Value::as_str)
-    .find(|s| !s.is_empty())
-    .map(str::to_string)
 }

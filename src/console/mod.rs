@@ -93,7 +93,11 @@ impl Console {
             })
         });
         Console {
-            directory: Arc::new(Directory::new(service.api.clone(), service.clock.clone())),
+            directory: Arc::new(Directory::new(
+                service.api.clone(),
+                service.clock.clone(),
+                service.people.clone(),
+            )),
             service,
             auth,
             http,

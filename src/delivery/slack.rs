@@ -33,6 +33,8 @@ pub struct Deliverer<'a> {
     pub retried: bool,
     /// What an earlier attempt posted, read once per delivery.
     pub found: tokio::sync::OnceCell<posted::Found>,
+    /// People's names, for the webhook and the uploaded post-mortem.
+    pub people: &'a crate::people::People,
 }
 
 /// The bot's own user id, asked of `auth.test` once and then kept.
@@ -293,13 +295,15 @@ impl Deliverer<'_> {
             },
             Effect::Webhook { event, detail } => match &self.integrations.webhook {
                 Some(hook) => {
-                    webhook::deliver(hook, self.http, self.clock, inc, event, detail).await
+                    webhook::deliver(hook, self.http, self.clock, self.people, inc, event, detail)
+                        .await
                 }
                 None => Delivery::Done(Some("no webhook configured".into())),
             },
             Effect::NotifySubscribers { notice } => self.notify_subscribers(inc, notice).await,
             Effect::DirectMessage { user, notice } => self.direct_message(inc, user, notice).await,
             Effect::PostChecklist => self.post_checklist(inc).await,
+            Effect::PostmortemCanvas => self.postmortem_canvas(inc).await,
         }
     }
 

@@ -55,11 +55,13 @@ pub async fn deliver(
     hook: &Webhook,
     http: &crate::outbound::HttpClient,
     clock: &Clock,
+    people: &crate::people::People,
     inc: &Incident,
     event: &str,
     detail: &Value,
 ) -> Delivery {
-    let body = webhook_body(event, detail, inc, clock);
+    let mut body = webhook_body(event, detail, inc, clock);
+    crate::people::name_people(&mut body, inc, people);
     let bytes = serde_json::to_vec(&body).unwrap_or_default();
     let ts = clock.now().timestamp().to_string();
     let mut headers = vec![(TIMESTAMP_HEADER, ts.clone())];

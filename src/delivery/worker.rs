@@ -48,6 +48,8 @@ pub struct Outbox {
     pub identity: Arc<BotIdentity>,
     /// Slack's rate tiers, kept across this process's workers.
     pub pacer: Arc<Pacer>,
+    /// People's names, for the webhook and the uploaded post-mortem.
+    pub people: Arc<crate::people::People>,
 }
 
 impl Outbox {
@@ -150,6 +152,7 @@ impl Outbox {
             effect_created_at: row.created_at,
             retried: row.attempts > 1 || row.tried_before,
             found: tokio::sync::OnceCell::new(),
+            people: &self.people,
         };
         let outcome = deliverer.deliver(row).await;
         let now = self.clock.now_ms();

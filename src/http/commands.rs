@@ -67,9 +67,6 @@ fn command_name(c: &SlashCommand) -> &'static str {
 
 /// `/incident stats` without a window looks back this far.
 const DEFAULT_STATS_WINDOW: std::time::Duration = std::time::Duration::from_secs(30 * 86_400);
-/// Bytes of Markdown per post-mortem message: Slack displays up to 4,000 characters of a
-/// message's text before folding it, so each part stays well under.
-const POSTMORTEM_PART: usize = 3_500;
 
 /// Empty 200: Slack shows nothing more (the effects speak in the channel).
 fn silent() -> Response {
@@ -221,22 +218,11 @@ async fn dispatch(
             Ok(silent())
         }
         SlashCommand::Postmortem => {
-            let markdown = service.postmortem(&inc).await?;
-            let parts = crate::render::postmortem::split(&markdown, POSTMORTEM_PART);
-            let total = parts.len();
-            let effects: Vec<Effect> = parts
-                .into_iter()
-                .enumerate()
-                .map(|(i, markdown)| Effect::Say {
-                    notice: Notice::PostmortemPart {
-                        part: i + 1,
-                        of: total,
-                        markdown,
-                    },
-                })
-                .collect();
-            service.send(&inc.id, &effects).await?;
-            Ok(silent())
+            // The draft is rendered at delivery, from the incident as it is then.
+            service.send(&inc.id, &[Effect::PostmortemCanvas]).await?;
+            Ok(ephemeral(crate::render::canvas::postmortem_on_its_way(
+                &inc.id,
+            )))
         }
         SlashCommand::Escalate(reason) => act(Action::Escalate { reason }).await,
         SlashCommand::Subscribe => Ok(ephemeral(

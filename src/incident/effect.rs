@@ -66,6 +66,10 @@ pub enum Effect {
     Page {
         action: PageAction,
     },
+    /// Write the post-mortem draft, from current state, into the incident channel's
+    /// canvas (created the first time, replaced after), or upload it as a file where the
+    /// workspace has no channel canvases.
+    PostmortemCanvas,
     /// The outbound JSON webhook.
     Webhook {
         event: String,
@@ -196,7 +200,9 @@ pub enum Notice {
     ActionItems {
         items: Vec<ActionItem>,
     },
-    /// One part of the post-mortem draft (Markdown).
+    /// One part of the post-mortem draft (Markdown), as earlier versions posted it: the
+    /// draft now goes to the channel canvas ([`Effect::PostmortemCanvas`]); rows already
+    /// queued still deliver.
     PostmortemPart {
         part: usize,
         of: usize,
@@ -268,10 +274,11 @@ pub enum EffectKind {
     NotifySubscribers,
     DirectMessage,
     PostChecklist,
+    PostmortemCanvas,
 }
 
 impl EffectKind {
-    pub const ALL: [EffectKind; 17] = [
+    pub const ALL: [EffectKind; 18] = [
         EffectKind::CreateChannel,
         EffectKind::Invite,
         EffectKind::SetTopic,
@@ -289,6 +296,7 @@ impl EffectKind {
         EffectKind::NotifySubscribers,
         EffectKind::DirectMessage,
         EffectKind::PostChecklist,
+        EffectKind::PostmortemCanvas,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -310,6 +318,7 @@ impl EffectKind {
             EffectKind::NotifySubscribers => "notify_subscribers",
             EffectKind::DirectMessage => "direct_message",
             EffectKind::PostChecklist => "post_checklist",
+            EffectKind::PostmortemCanvas => "postmortem_canvas",
         }
     }
 
@@ -346,6 +355,7 @@ impl Effect {
             Effect::NotifySubscribers { .. } => EffectKind::NotifySubscribers,
             Effect::DirectMessage { .. } => EffectKind::DirectMessage,
             Effect::PostChecklist => EffectKind::PostChecklist,
+            Effect::PostmortemCanvas => EffectKind::PostmortemCanvas,
         }
     }
 
@@ -448,6 +458,7 @@ mod tests {
                 },
                 channel: Some("C1".into()),
             },
+            Effect::PostmortemCanvas,
             Effect::SayInAnnouncementThread {
                 notice: Notice::Escalated {
                     target: "S1".into(),

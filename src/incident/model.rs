@@ -145,6 +145,11 @@ pub struct SlackRefs {
     pub card_ts: Option<String>,
     pub announce_channel: Option<String>,
     pub announce_ts: Option<String>,
+    /// The incident channel's canvas holding the post-mortem draft, and its link.
+    #[serde(default)]
+    pub postmortem_canvas_id: Option<String>,
+    #[serde(default)]
+    pub postmortem_url: Option<String>,
 }
 
 impl Incident {

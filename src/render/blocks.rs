@@ -120,6 +120,11 @@ pub fn card(policy: &Policy, inc: &Incident) -> Value {
             blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": part}}));
         }
     }
+    if let Some(url) = &inc.slack.postmortem_url {
+        // The link comes from Slack, but is escaped like any text all the same.
+        blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn",
+            "text": format!(":memo: <{}|Post-mortem draft> (channel canvas)", escape(url))}]}));
+    }
     blocks.push(json!({"type": "divider"}));
     blocks.extend(role_board(policy, inc));
     if inc.status.is_open() {

@@ -16,6 +16,7 @@
 
 pub mod answers;
 pub mod blocks;
+pub mod canvas;
 pub mod channel_name;
 pub mod checklist;
 pub mod mrkdwn;

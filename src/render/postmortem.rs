@@ -17,6 +17,32 @@ pub struct PostmortemInput<'a> {
     pub timeline: &'a [TimelineEntry],
     pub updates: &'a [StatusUpdate],
     pub action_items: &'a [ActionItem],
+    /// How a person is written, from their user id: `@name` in a Markdown file (no
+    /// mentions render there), `![](@U…)` in a canvas (which renders it as a mention).
+    pub person: &'a dyn Fn(&str) -> String,
+}
+
+/// Writes people as canvas mentions, which Slack renders with the person's name.
+pub fn person_in_canvas(id: &str) -> String {
+    format!("![](@{id})")
+}
+
+/// Writes a person by `name` (from Slack's profile, so escaped like any text).
+pub fn person_named(name: &str) -> String {
+    format!("@{}", literal(name))
+}
+
+/// Text that Markdown shows as typed: `[label](url)` (a link, or with `!` a canvas
+/// mention) is not made from what people wrote. Slack's own syntax is handled before.
+fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Table cells: no pipes or newlines may break the row.
@@ -27,23 +53,49 @@ fn cell(text: &str) -> String {
 /// Slack references to plain text: `<@U1|ann>` → `@U1`, `<!subteam^S2>` → `@S2`,
 /// `<#C3|x>` → `#C3` (Markdown outside Slack has no mentions). Text recorded by this
 /// version already writes people as `@U1`; older rows hold Slack's syntax.
-fn plain_mentions(text: &str) -> String {
+fn plain_mentions(text: &str, person: &dyn Fn(&str) -> String) -> String {
     use crate::slack::refs::{map_refs, Ref};
-    map_refs(text, |r| match r {
+    let text = map_refs(text, |r| match r {
         Ref::User(id) | Ref::Group(id) => format!("@{id}"),
         Ref::Channel(id) => format!("#{id}"),
         Ref::Other(raw) => raw
             .trim_start_matches('<')
             .trim_end_matches('>')
             .to_string(),
-    })
+    });
+    people_in(&literal(&text), person)
 }
 
-fn actor(a: &str) -> String {
+/// Rewrites each `@U…` in recorded text (as this version records mentions, or as
+/// `map_refs` just unwrapped them) with `person`; `x@U1` inside a word is left alone.
+fn people_in(text: &str, person: &dyn Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('@') {
+        let (before, tail) = rest.split_at(at);
+        out.push_str(before);
+        let in_word = before.chars().last().is_some_and(|c| c.is_alphanumeric());
+        let id_len = tail[1..]
+            .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit()))
+            .unwrap_or(tail.len() - 1);
+        let id = &tail[1..=id_len];
+        if !in_word && crate::incident::model::is_user_id(id) {
+            out.push_str(&person(id));
+        } else {
+            out.push('@');
+            out.push_str(id);
+        }
+        rest = &tail[1 + id_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn actor(a: &str, person: &dyn Fn(&str) -> String) -> String {
     if a == crate::incident::decide::SYSTEM_ACTOR {
         "warroom".into()
     } else {
-        format!("@{a}")
+        person(a)
     }
 }
 
@@ -75,18 +127,19 @@ fn against(ms: Option<i64>, target: Option<std::time::Duration>) -> (String, Str
 
 pub fn render(input: &PostmortemInput) -> String {
     let inc = input.incident;
+    let p = input.person;
     let sev = input.policy.severity(&inc.severity);
     let sev_display = sev
         .map(|s| s.display())
         .unwrap_or_else(|| inc.severity.clone());
     let mut md = String::new();
     let w = &mut md;
-    let _ = writeln!(w, "# Post-Mortem: {}\n", plain_mentions(&inc.title));
+    let _ = writeln!(w, "# Post-Mortem: {}\n", plain_mentions(&inc.title, p));
     let _ = writeln!(w, "**Incident**: {}  ", inc.id);
     let _ = writeln!(w, "**Date**: {}  ", &datetime(inc.declared_at)[..10]);
     let mut authors: Vec<String> = Vec::new();
     for holder in inc.roles.values() {
-        let author = format!("@{}", holder.user);
+        let author = p(&holder.user);
         if !authors.contains(&author) {
             authors.push(author);
         }
@@ -107,19 +160,19 @@ pub fn render(input: &PostmortemInput) -> String {
     };
     let _ = writeln!(
         w,
-        "{} was declared at {} by @{} as {sev_display}. {outcome}",
-        plain_mentions(&inc.title),
+        "{} was declared at {} by {} as {sev_display}. {outcome}",
+        plain_mentions(&inc.title, p),
         datetime(inc.declared_at),
-        inc.reporter
+        p(&inc.reporter)
     );
     if !inc.description.is_empty() {
-        let _ = writeln!(w, "\n{}", plain_mentions(&inc.description));
+        let _ = writeln!(w, "\n{}", plain_mentions(&inc.description, p));
     }
     if !inc.resolve_summary.is_empty() {
         let _ = writeln!(
             w,
             "\n**Resolution**: {}",
-            plain_mentions(&inc.resolve_summary)
+            plain_mentions(&inc.resolve_summary, p)
         );
     }
 
@@ -140,7 +193,7 @@ pub fn render(input: &PostmortemInput) -> String {
         if s.is_empty() {
             TODO.to_string()
         } else {
-            plain_mentions(s)
+            plain_mentions(s, p)
         }
     };
     let _ = writeln!(w, "- **Users Affected**: {}", or_todo(&inc.impact));
@@ -158,8 +211,8 @@ pub fn render(input: &PostmortemInput) -> String {
             w,
             "| {} | {} | {} |",
             &datetime(e.at)[..16],
-            actor(&e.actor),
-            cell(&plain_mentions(&e.text))
+            cell(&actor(&e.actor, p)),
+            cell(&plain_mentions(&e.text, p))
         );
     }
 
@@ -215,10 +268,10 @@ pub fn render(input: &PostmortemInput) -> String {
                 w,
                 "| {} | {} | {} | {} | {} |",
                 item.id,
-                cell(&plain_mentions(&item.text)),
+                cell(&plain_mentions(&item.text, p)),
                 item.owner
                     .as_deref()
-                    .map(|o| format!("@{o}"))
+                    .map(|o| cell(&p(o)))
                     .unwrap_or_else(|| "—".into()),
                 item.due.as_deref().unwrap_or("—"),
                 if item.done { "[x] done" } else { "[ ] open" }
@@ -229,53 +282,39 @@ pub fn render(input: &PostmortemInput) -> String {
     md
 }
 
-/// Splits `text` into pieces of at most `max` bytes at line boundaries (a single longer
-/// line is split at char boundaries), so nothing is ever truncated.
-pub fn split(text: &str, max: usize) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    for line in text.split_inclusive('\n') {
-        if current.len() + line.len() > max && !current.is_empty() {
-            parts.push(std::mem::take(&mut current));
-        }
-        if line.len() > max {
-            let mut chunk = String::new();
-            for c in line.chars() {
-                if chunk.len() + c.len_utf8() > max {
-                    parts.push(std::mem::take(&mut chunk));
-                }
-                chunk.push(c);
-            }
-            current = chunk;
-        } else {
-            current.push_str(line);
-        }
-    }
-    if !current.is_empty() {
-        parts.push(current);
-    }
-    parts
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn split_never_loses_text() {
-        let text = format!("{}\n{}\nshort\n", "a".repeat(50), "é".repeat(80));
-        let parts = split(&text, 40);
-        assert!(parts.iter().all(|p| p.len() <= 40));
-        assert_eq!(parts.concat(), text);
-        assert_eq!(split("", 10), Vec::<String>::new());
+    /// Writes people as `@U…`: the draft as recorded, without names.
+    fn person_by_id(id: &str) -> String {
+        format!("@{id}")
     }
 
     #[test]
     fn mentions_and_cells() {
         assert_eq!(
-            plain_mentions("ask <@U1|ann> and <!subteam^S2> in <#C3|war>, a < b"),
+            plain_mentions(
+                "ask <@U1|ann> and <!subteam^S2> in <#C3|war>, a < b",
+                &person_by_id
+            ),
             "ask @U1 and @S2 in #C3, a < b"
         );
+        let named = |id: &str| format!("@name-of-{id}");
+        assert_eq!(
+            plain_mentions("<@U1> told @U2, mail a@b.c or x@U3, @S2 @x @UX2", &named),
+            "@name-of-U1 told @name-of-U2, mail a@b.c or x@U3, @S2 @x @name-of-UX2"
+        );
+        assert_eq!(plain_mentions("<@U1>", &person_in_canvas), "![](@U1)");
+        // What people type never becomes a link; a typed `@U…` is still a person.
+        assert_eq!(
+            plain_mentions(
+                "[log in](https://evil.example) ![](@U9) a\\b",
+                &person_in_canvas
+            ),
+            "\\[log in\\](https://evil.example) !\\[\\](![](@U9)) a\\\\b"
+        );
+        assert_eq!(person_named("[x](y)"), "@\\[x\\](y)");
         assert_eq!(cell("a|b\nc"), "a\\|b c");
     }
 }

@@ -45,12 +45,20 @@ pub const METHOD_SCOPES: &[(&str, &[&str])] = &[
     ("conversations.list", &["channels:read", "groups:read"]),
     // Opening a modal needs no scope, only a fresh `trigger_id`.
     ("views.open", &[]),
-    // The console: who may see a private incident (its channel's members), and names.
+    // The console: who may see a private incident (its channel's members).
     ("conversations.members", &["channels:read", "groups:read"]),
+    // People's names where mentions do not render (post-mortem Markdown, webhook, console).
     ("users.info", &["users:read"]),
-    // files.* join when the post-mortem upload lands:
-    // ("files.getUploadURLExternal", &["files:write"]),
-    // ("files.completeUploadExternal", &["files:write"]),
+    // The post-mortem draft as the incident channel's canvas, created then replaced.
+    ("conversations.canvases.create", &["canvases:write"]),
+    ("canvases.edit", &["canvases:write"]),
+    // Finds the channel canvas a lost `create` answer made (`properties.canvas`).
+    ("conversations.info", &["channels:read", "groups:read"]),
+    // The workspace's URL and team id: the canvas link on the card, the console's sign-in.
+    ("auth.test", &[]),
+    // Where canvases are unavailable, the draft is uploaded as a file.
+    ("files.getUploadURLExternal", &["files:write"]),
+    ("files.completeUploadExternal", &["files:write"]),
 ];
 
 /// Scope needed by the `/incident` slash command and the "Add to timeline" shortcut.

@@ -3,6 +3,7 @@
 //! is the same text on both backends (those two add `FOR UPDATE SKIP LOCKED` on
 //! PostgreSQL). Each backend has its own migrations directory.
 
+mod canvas;
 mod checklist;
 mod console;
 mod incidents;

@@ -7,7 +7,7 @@ use sqlx::Row;
 use std::collections::BTreeMap;
 
 /// Every column of `incidents`, in the order [`incident_from_row`] reads them.
-pub const INCIDENT_COLUMNS: &str = "id, title, description, service, impact, severity, status, private, reporter, origin_channel, declared_at, first_ic_at, mitigated_at, resolved_at, closed_at, last_update_at, resolve_summary, severity_since, next_update_due_at, next_nag_at, target_warn_at, target_breach_at, escalate_at, ignored_reminders, escalations, version, channel_id, channel_name, card_ts, announce_channel, announce_ts, drill";
+pub const INCIDENT_COLUMNS: &str = "id, title, description, service, impact, severity, status, private, reporter, origin_channel, declared_at, first_ic_at, mitigated_at, resolved_at, closed_at, last_update_at, resolve_summary, severity_since, next_update_due_at, next_nag_at, target_warn_at, target_breach_at, escalate_at, ignored_reminders, escalations, version, channel_id, channel_name, card_ts, announce_channel, announce_ts, drill, postmortem_canvas_id, postmortem_url";
 
 pub fn incident_from_row(row: &AnyRow) -> StoreResult<Incident> {
     let status: String = row.try_get("status")?;
@@ -55,6 +55,8 @@ pub fn incident_from_row(row: &AnyRow) -> StoreResult<Incident> {
             card_ts: row.try_get("card_ts")?,
             announce_channel: row.try_get("announce_channel")?,
             announce_ts: row.try_get("announce_ts")?,
+            postmortem_canvas_id: row.try_get("postmortem_canvas_id")?,
+            postmortem_url: row.try_get("postmortem_url")?,
         },
     })
 }

@@ -145,14 +145,17 @@ fn walk(v: &Value, allowed_links: &[String], found: &mut Vec<(&'static str, Stri
     }
 }
 
+/// The targets of `[label](url)` links. An escaped bracket (`\\]`, after an odd number of
+/// backslashes) is literal text in Markdown, not a link.
 fn markdown_links(text: &str) -> Vec<String> {
     let mut urls = Vec::new();
     let mut rest = text;
     while let Some(at) = rest.find("](") {
+        let backslashes = rest[..at].chars().rev().take_while(|c| *c == '\\').count();
         let after = &rest[at + 2..];
         let end = after.find(')').unwrap_or(after.len());
         let url = &after[..end];
-        if is_url(url) {
+        if is_url(url) && backslashes % 2 == 0 {
             urls.push(url.to_owned());
         }
         rest = &after[end..];
@@ -165,8 +168,11 @@ fn is_url(target: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
 }
 
+/// Links into the workspace itself (a canvas, a file, a message: URLs Slack hands the app,
+/// e.g. from `auth.test`) are always allowed; others only under a configured prefix.
 fn allowed(url: &str, allowed_links: &[String]) -> bool {
-    allowed_links.iter().any(|a| url.starts_with(a.as_str()))
+    url.starts_with(crate::state::TEAM_URL)
+        || allowed_links.iter().any(|a| url.starts_with(a.as_str()))
 }
 
 #[cfg(test)]
@@ -211,5 +217,19 @@ mod tests {
         // Key order depends on serde_json's `preserve_order` feature; what is found does not.
         found.sort_unstable();
         assert_eq!(found, vec!["broadcast", "broadcast", "link", "link"]);
+    }
+
+    #[test]
+    fn markdown_links_but_not_escaped_brackets_nor_the_workspace_itself() {
+        let md =
+            "[a](https://evil.example) \\[b\\](https://shown.example) \\\\[c](https://x.example) \
+                  [canvas](https://example.slack.com/docs/T0001/F1)";
+        let urls = markdown_links(md);
+        assert_eq!(urls[..2], ["https://evil.example", "https://x.example"]);
+        assert!(
+            allowed(&urls[2], &[]),
+            "links into the workspace are Slack's own"
+        );
+        assert!(!allowed(&urls[0], &[]));
     }
 }
