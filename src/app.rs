@@ -2,6 +2,7 @@
 //! that `main`, the demo and the tests all start the real thing.
 
 use crate::clock::Clock;
+use crate::delivery::pause::DeliveryPause;
 use crate::delivery::Outbox;
 use crate::http::{router, AppState};
 use crate::metrics::Metrics;
@@ -72,6 +73,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         integrations: Arc::new(crate::integrations::Integrations::from_settings(settings)),
         open: Arc::default(),
         people: Arc::default(),
+        pause: Arc::new(DeliveryPause::new(opts.lease)),
     };
     let state = AppState {
         service: service.clone(),
@@ -120,6 +122,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         open: service.open.clone(),
         identity: Default::default(),
         pacer: Default::default(),
+        pause: service.pause.clone(),
         people: service.people.clone(),
     };
     let mut workers = vec![

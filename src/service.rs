@@ -41,6 +41,8 @@ pub struct Service {
     pub open: Arc<crate::open_cache::OpenIncidents>,
     /// People's names, for renders where Slack mentions do not work.
     pub people: Arc<crate::people::People>,
+    /// Delivery paused while Slack refuses the bot token (`/readyz` says so).
+    pub pause: Arc<crate::delivery::pause::DeliveryPause>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -217,3 +217,80 @@ both!(pruning_forgets_finished_effects_only, |b| async move {
     h.slack.set_faults(Faults::default());
     h.finish().await;
 });
+
+both!(
+    rejoins_a_public_channel_it_was_removed_from,
+    |b| async move {
+        let h = Harness::start(b).await;
+        let id = h.declare(ALICE, "declare P1 Queue backlog growing").await;
+        let channel = h.channel_of(&id).await;
+        h.eventually("the first topic", |s| {
+            s.channel(&channel).is_some_and(|c| c.topic.contains("P1"))
+        })
+        .await;
+        assert!(h.slack.remove_member(&channel, "U0BOT"));
+        // The topic needs membership: Slack answers not_in_channel, warroom rejoins.
+        h.command(ALICE, &channel, "severity P2").await;
+        h.eventually("rejoined and the topic says P2", |s| {
+            s.channel(&channel)
+                .is_some_and(|c| c.topic.contains("P2") && c.members.iter().any(|m| m == "U0BOT"))
+        })
+        .await;
+        assert!(h.slack.call_count("conversations.join") >= 1);
+        h.finish().await;
+    }
+);
+
+both!(
+    a_refused_token_pauses_delivery_and_loses_nothing,
+    |b| async move {
+        let h = Harness::start(b).await;
+        let id = h.declare(ALICE, "declare P1 Payments timing out").await;
+        let channel = h.channel_of(&id).await;
+        h.eventually("set up", |s| {
+            s.channel(&channel).is_some_and(|c| !c.pins.is_empty())
+        })
+        .await;
+        h.slack.refuse_token(Some("token_revoked"));
+        let reply = h
+            .command(ALICE, &channel, "update Failing over to the secondary")
+            .await;
+        assert_eq!(reply.status, 200);
+        // Paused, not failed: /readyz and /metrics say why.
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let ready = h.get("/readyz").await;
+            if ready.status == 503 {
+                assert!(ready.body.contains("token_revoked"), "{}", ready.body);
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "delivery never paused"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let metrics = h.get("/metrics").await.body;
+        assert!(
+            metrics.contains("warroom_slack_auth_failing 1"),
+            "{metrics}"
+        );
+        assert!(
+            !metrics.contains("result=\"failed\""),
+            "nothing may be marked failed: {metrics}"
+        );
+        // The token is rotated: the probe succeeds and the update goes out, once.
+        h.slack.refuse_token(None);
+        h.eventually("the update delivered after the pause", |s| {
+            s.messages(&channel)
+                .iter()
+                .any(|m| m.text.contains("Failing over to the secondary"))
+        })
+        .await;
+        let ready = h.get("/readyz").await;
+        assert_eq!(ready.status, 200, "{}", ready.body);
+        let updates = h.messages_with(&channel, "Failing over to the secondary");
+        assert_eq!(updates.len(), 1, "posted once");
+        h.finish().await;
+    }
+);

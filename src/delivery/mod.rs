@@ -4,16 +4,20 @@
 //! - [`slack`]: an effect as Slack Web API calls, rendered from current state
 //! - [`pagerduty`], [`webhook`]: the other receivers
 //! - [`pace`]: Slack's rate tiers kept ahead of Slack, gravest incidents first
+//! - [`pause`]: Slack refusing the token pauses delivery (nothing lost), `/readyz` says why
 //! - [`posted`]: exactly once across lost answers (tagged posts, adopted channels)
 //! - `canvas`: the post-mortem draft as the incident channel's canvas (or a file)
+//! - `join`: rejoin a public channel warroom was removed from, and call again
 //! - [`retry`]: the one retry policy — backoff, transient or final, already done
 //! - [`lane`]: the order effects go out in, as a type
 
 mod canvas;
 mod checklist;
+mod join;
 pub mod lane;
 pub mod pace;
 pub mod pagerduty;
+pub mod pause;
 pub mod posted;
 pub mod retry;
 pub mod slack;

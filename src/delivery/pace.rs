@@ -1,9 +1,11 @@
 //! Slack's rate tiers, kept before Slack has to enforce them: each Web API method may be
 //! called so many times a minute (Tier 2: 20, Tier 3: 50, Tier 4: 100) and
 //! `chat.postMessage` about once a second per channel. A call that would go over waits
-//! (its effect is put back until a slot frees) instead of earning a 429, and effects of
-//! the gravest incidents may use the whole allowance while the rest leave a quarter of it
-//! free, so a P0 declared in a storm of P3s is set up at once, not a minute later.
+//! instead of earning a 429 (in the call for a channel's next post slot, otherwise its
+//! effect is put back until the slot frees). Effects of the gravest incidents may use the
+//! whole allowance while the rest leave a quarter of it free, and a grave call held back
+//! takes the next slot, so a P0 declared in a storm of P3s is set up at once, not a
+//! minute later.
 
 use crate::slack::client::{CallError, SlackApi};
 use serde_json::Value;
@@ -50,10 +52,23 @@ fn limit(method: &str, args: &Value) -> Option<(String, usize, Duration)> {
     Some((method.to_string(), per_minute, MINUTE + MARGIN))
 }
 
+/// A wait this short is slept through inside the call (a channel's next post slot);
+/// longer ones put the effect back in the outbox until the slot frees.
+const WAIT_IN_CALL: Duration = Duration::from_millis(1_500);
+/// How long a grave call that was held back keeps ordinary calls off its slot.
+const GRAVE_CLAIM: Duration = Duration::from_secs(3);
+
+#[derive(Default)]
+struct Windows {
+    calls: HashMap<String, VecDeque<Instant>>,
+    /// Keys a grave call is waiting for: the next slot is theirs.
+    grave_waiting: HashMap<String, Instant>,
+}
+
 /// The calls made in each window, shared by every delivery worker of this process.
 #[derive(Default)]
 pub struct Pacer {
-    windows: Mutex<HashMap<String, VecDeque<Instant>>>,
+    windows: Mutex<Windows>,
 }
 
 impl Pacer {
@@ -76,19 +91,36 @@ impl Pacer {
         };
         // A poisoned lock only means another worker panicked mid-count: keep counting.
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        let calls = windows.entry(key).or_default();
+        let Windows {
+            calls,
+            grave_waiting,
+        } = &mut *windows;
+        let calls = calls.entry(key.clone()).or_default();
         while calls
             .front()
             .is_some_and(|t| now.duration_since(*t) >= window)
         {
             calls.pop_front();
         }
-        if calls.len() < allowed {
+        let grave_ahead = !grave
+            && grave_waiting
+                .get(&key)
+                .is_some_and(|since| now.duration_since(*since) < GRAVE_CLAIM);
+        if calls.len() < allowed && !grave_ahead {
             calls.push_back(now);
+            if grave {
+                grave_waiting.remove(&key);
+            }
             return Ok(());
         }
+        if grave {
+            grave_waiting.entry(key).or_insert(now);
+        }
         // The slot frees when the call `allowed` places back leaves the window.
-        let frees_at = calls[calls.len() - allowed] + window;
+        let frees_at = match calls.len().checked_sub(allowed) {
+            Some(i) => calls[i] + window,
+            None => now + Duration::from_millis(200),
+        };
         Err(frees_at
             .saturating_duration_since(now)
             .max(Duration::from_millis(10)))
@@ -123,12 +155,19 @@ impl<'a> PacedApi<'a> {
 #[async_trait::async_trait]
 impl SlackApi for PacedApi<'_> {
     async fn call(&self, method: &str, args: Value) -> Result<Value, CallError> {
-        if let Err(wait) = self.pacer.admit(method, &args, self.grave, Instant::now()) {
-            return Err(CallError::Paced(wait));
+        let mut slept = Duration::ZERO;
+        while let Err(wait) = self.pacer.admit(method, &args, self.grave, Instant::now()) {
+            // A channel's next post slot is a second away at most: wait for it here, so
+            // the effect keeps its place (and a frozen test clock cannot strand it).
+            if wait > WAIT_IN_CALL || slept + wait > WAIT_IN_CALL * 2 {
+                return Err(CallError::Paced(wait));
+            }
+            tokio::time::sleep(wait).await;
+            slept += wait;
         }
         self.reached_slack
             .store(true, std::sync::atomic::Ordering::Relaxed);
-        self.inner.call(method, args).await
+        super::join::call_rejoining(self.inner, method, args).await
     }
 }
 
@@ -167,6 +206,20 @@ mod tests {
     }
 
     #[test]
+    fn a_grave_call_held_back_takes_the_next_slot() {
+        let pacer = Pacer::default();
+        let t0 = Instant::now();
+        let a = json!({"channel": "C1"});
+        assert!(pacer.admit("chat.postMessage", &a, false, t0).is_ok());
+        assert!(pacer.admit("chat.postMessage", &a, true, t0).is_err());
+        let slot = t0 + Duration::from_millis(1_200);
+        assert!(pacer.admit("chat.postMessage", &a, false, slot).is_err());
+        assert!(pacer.admit("chat.postMessage", &a, true, slot).is_ok());
+        let next = slot + Duration::from_millis(1_200);
+        assert!(pacer.admit("chat.postMessage", &a, false, next).is_ok());
+    }
+
+    #[test]
     fn posts_are_paced_per_channel() {
         let pacer = Pacer::default();
         let t0 = Instant::now();
@@ -174,7 +227,7 @@ mod tests {
         let b = json!({"channel": "C2"});
         assert!(pacer.admit("chat.postMessage", &a, false, t0).is_ok());
         assert!(pacer.admit("chat.postMessage", &b, false, t0).is_ok());
-        let wait = pacer.admit("chat.postMessage", &a, true, t0).unwrap_err();
+        let wait = pacer.admit("chat.postMessage", &a, false, t0).unwrap_err();
         assert!(wait > Duration::from_secs(1));
         assert!(pacer
             .admit(

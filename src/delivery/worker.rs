@@ -6,6 +6,7 @@
 
 use super::lane::Lane;
 use super::pace::{PacedApi, Pacer};
+use super::pause::DeliveryPause;
 use super::retry::{backoff, Delivery};
 use super::slack::{BotIdentity, Deliverer};
 use crate::clock::Clock;
@@ -48,6 +49,8 @@ pub struct Outbox {
     pub identity: Arc<BotIdentity>,
     /// Slack's rate tiers, kept across this process's workers.
     pub pacer: Arc<Pacer>,
+    /// Paused while Slack refuses the token.
+    pub pause: Arc<DeliveryPause>,
     /// People's names, for the webhook and the uploaded post-mortem.
     pub people: Arc<crate::people::People>,
 }
@@ -92,6 +95,14 @@ impl Outbox {
             let notified = wake.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
+            if !self.pause.may_deliver(std::time::Instant::now()) {
+                // Slack refuses the token: one worker probes now and then, the rest wait.
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    _ = stop.changed() => {}
+                }
+                continue;
+            }
             match self.deliver_one().await {
                 Ok(true) => continue,
                 Ok(false) => {}
@@ -158,6 +169,9 @@ impl Outbox {
         let now = self.clock.now_ms();
         match outcome {
             Delivery::Done(note) => {
+                if api.reached_slack() {
+                    self.pause.resume();
+                }
                 self.metrics.delivery(&row.kind, "delivered");
                 if EffectKind::parse(&row.kind) == Some(EffectKind::CreateChannel) {
                     self.open.invalidate();
@@ -189,6 +203,14 @@ impl Outbox {
                         !rate_limited,
                     )
                     .await?;
+            }
+            Delivery::Failed(reason) if DeliveryPause::refuses_token(&reason) => {
+                // Not this effect's fault: keep it (and everything else) for when the
+                // token works again.
+                self.pause.pause(&reason, std::time::Instant::now());
+                self.metrics.delivery(&row.kind, "paused");
+                let probe = self.pause.probe_every().as_millis() as i64;
+                self.store.effect_defer(row.id, now + probe).await?;
             }
             Delivery::Failed(reason) => {
                 self.metrics.delivery(&row.kind, "failed");

@@ -1,4 +1,5 @@
-//! `/healthz` (the process answers), `/readyz` (the database answers), `/metrics`.
+//! `/healthz` (the process answers), `/readyz` (the database answers and Slack takes the
+//! bot token), `/metrics`.
 
 use super::AppState;
 use axum::extract::State;
@@ -10,6 +11,13 @@ pub async fn healthz() -> &'static str {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> Response {
+    if let Some(reason) = state.service.pause.reason() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("Slack refuses the bot token ({reason}): delivery paused, nothing lost\n"),
+        )
+            .into_response();
+    }
     match state.service.store.ping().await {
         Ok(()) => (StatusCode::OK, "ready\n").into_response(),
         Err(e) => {
@@ -41,6 +49,12 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             age_ms / 1000,
         ));
     }
+    gauges.push((
+        "warroom_slack_auth_failing",
+        "1 while Slack refuses the bot token and delivery is paused",
+        String::new(),
+        i64::from(service.pause.reason().is_some()),
+    ));
     if let Ok(open) = service.store.open_counts().await {
         for sev in &service.policy.severities {
             let n = open

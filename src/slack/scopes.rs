@@ -41,6 +41,8 @@ pub const METHOD_SCOPES: &[(&str, &[&str])] = &[
     ),
     // The DM with a subscriber, to look for a DM a lost answer hid.
     ("conversations.open", &["im:write"]),
+    // Rejoins a public channel warroom was removed from (`not_in_channel`).
+    ("conversations.join", &["channels:join"]),
     // A channel creation whose answer was lost: find the channel by name and adopt it.
     ("conversations.list", &["channels:read", "groups:read"]),
     // Opening a modal needs no scope, only a fresh `trigger_id`.

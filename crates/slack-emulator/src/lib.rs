@@ -157,6 +157,17 @@ impl FakeSlack {
 
     /// Sets a member's names as `users.info` reports them (`profile.display_name` may be empty,
     /// as for people who never set one). Returns false for an unknown user.
+    /// Slack refuses the bot token with `code` (`token_revoked`, `invalid_auth`,
+    /// `account_inactive`) until called again with `None` (the token was rotated).
+    pub fn refuse_token(&self, code: Option<&'static str>) {
+        self.shared.refuse_token(code);
+    }
+
+    /// Someone removes `user` from channel `id` (`/kick`); false when either is unknown.
+    pub fn remove_member(&self, id: &str, user: &str) -> bool {
+        self.shared.workspace().remove_member(id, user)
+    }
+
     pub fn set_profile(&self, id: &str, display_name: &str, real_name: &str) -> bool {
         self.shared
             .workspace()

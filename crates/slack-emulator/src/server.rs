@@ -53,6 +53,8 @@ pub(crate) struct Shared {
     /// Slack's rate tiers, when enforced, and the calls counted against them.
     tiers: Mutex<Option<RateTiers>>,
     limiter: Mutex<Limiter>,
+    /// Slack refusing the bot token (`token_revoked`, `account_inactive`…), when set.
+    token_refusal: Mutex<Option<&'static str>>,
     /// The Socket Mode side.
     pub(crate) socket: Arc<Hub>,
 }
@@ -65,6 +67,7 @@ impl Shared {
             faults: Mutex::new(Faults::default()),
             tiers: Mutex::new(None),
             limiter: Mutex::new(Limiter::default()),
+            token_refusal: Mutex::new(None),
             socket: Arc::new(Hub::default()),
         }
     }
@@ -77,6 +80,15 @@ impl Shared {
 
     pub(crate) fn faults(&self) -> MutexGuard<'_, Faults> {
         self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Refuses the bot token with `code` from now on (`None`: takes it again).
+    pub(crate) fn refuse_token(&self, code: Option<&'static str>) {
+        *self.token_refusal.lock().unwrap_or_else(|e| e.into_inner()) = code;
+    }
+
+    fn token_refusal(&self) -> Option<&'static str> {
+        *self.token_refusal.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Enforces Slack's rate tiers (`Some`) or not (`None`, the default).
@@ -217,6 +229,8 @@ async fn api(
             Err(e)
         } else if let Err(e) = check_auth(&headers, arg_token.as_ref(), &shared.bot_token) {
             Err(e)
+        } else if let Some(code) = shared.token_refusal() {
+            Err(ApiError::from(code))
         } else {
             ws.dispatch(&method, &args, unix_now())
         };

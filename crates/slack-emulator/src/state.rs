@@ -201,6 +201,17 @@ impl Workspace {
         true
     }
 
+    /// Removes `user` from channel `id`; false when the channel or the membership is unknown.
+    pub(crate) fn remove_member(&mut self, id: &str, user: &str) -> bool {
+        let Some(idx) = self.channel_index(id) else {
+            return false;
+        };
+        let members = &mut self.channels[idx].channel.members;
+        let before = members.len();
+        members.retain(|m| m != user);
+        members.len() != before
+    }
+
     /// Adds a pre-existing public channel, or replaces the name and members of one.
     pub(crate) fn add_channel(&mut self, id: &str, name: &str, members: &[&str], now: i64) {
         let members: Vec<String> = dedup(members.iter().map(|m| (*m).to_owned()));

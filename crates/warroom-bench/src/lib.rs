@@ -11,6 +11,7 @@ mod populate;
 pub mod process;
 mod scheduler;
 pub mod setup;
+pub mod storm;
 
 use std::io::Write;
 
@@ -60,10 +61,11 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 pub use ack::serve_hello;
 
-pub const MODES: [&str; 7] = [
+pub const MODES: [&str; 8] = [
     "ack",
     "declare",
     "setup",
+    "storm",
     "memory",
     "startup",
     "scheduler",
@@ -103,6 +105,7 @@ pub async fn run<W: Write>(out: &mut W, modes: &[String], quick: bool) -> anyhow
             "ack" => ack::run(quick).await?,
             "declare" => declare::run(quick).await?,
             "setup" => setup::run(quick).await?,
+            "storm" => storm::run(quick).await?,
             "memory" => memory::run_memory(quick).await?,
             "startup" => memory::run_startup().await?,
             "scheduler" => scheduler::run(quick).await?,

@@ -1,4 +1,4 @@
-//! The `warroom-bench` binary: `warroom-bench [ack|declare|setup|memory|startup|scheduler|faults]
+//! The `warroom-bench` binary: `warroom-bench [ack|declare|setup|storm|memory|startup|scheduler|faults]
 //! [--quick]` prints the results table. It starts the `warroom` binary built next to it.
 
 use clap::Parser;
@@ -8,7 +8,7 @@ use std::process::ExitCode;
 #[command(
     name = "warroom-bench",
     version,
-    about = "Measure warroom against its targets: ack, declare, setup, memory, startup, scheduler, faults (or all)"
+    about = "Measure warroom against its targets: ack, declare, setup, storm, memory, startup, scheduler, faults (or all)"
 )]
 struct Cli {
     /// Modes to run; all when none is given.
