@@ -294,3 +294,45 @@ both!(
         h.finish().await;
     }
 );
+
+both!(a_grave_incident_jumps_a_storm_of_minor_ones, |b| async move {
+    let h = Harness::start(b).await;
+    // Slack's tiers, scaled down: 4 channel creations (topics, pins) a minute.
+    h.slack.enforce_rate_tiers(Some(slack_emulator::RateTiers {
+        tier2_per_minute: 4,
+        ..slack_emulator::RateTiers::default()
+    }));
+    for i in 0..5 {
+        h.declare(ALICE, &format!("declare P3 Minor glitch {i}")).await;
+    }
+    let major = h.declare(ALICE, "declare P0 Everything is down").await;
+    // The minor incidents may use three of the four creations: the P0 gets the fourth
+    // at once instead of waiting a minute behind them.
+    h.eventually("the P0 set up", |s| {
+        s.channels().iter().any(|c| {
+            c.name.ends_with("-everything-is-down")
+                && !c.pins.is_empty()
+                && c.topic.starts_with(&major)
+                && c.members.len() > 1
+        }) && s
+            .messages(ANNOUNCE)
+            .iter()
+            .any(|m| m.text.contains("Everything is down"))
+    })
+    .await;
+    let minors = h
+        .slack
+        .channels()
+        .iter()
+        .filter(|c| c.name.contains("-minor-glitch-"))
+        .count();
+    assert_eq!(minors, 3, "three minor channels before the tier's minute is up");
+    let refused = h
+        .slack
+        .calls()
+        .iter()
+        .filter(|c| c.http_status == 429)
+        .count();
+    assert_eq!(refused, 0, "paced ahead of Slack: no 429s");
+    h.finish().await;
+});

@@ -26,6 +26,7 @@ async fn hostile_run(b: Backend, payload: &str) {
         let reply = h.command(ALICE, &channel, &command).await;
         assert_eq!(reply.status, 200, "{command}: {}", reply.body);
     }
+    // Messages and the card's edits go out in lanes of their own: wait for both.
     h.eventually("the resolve reached the channel", |s| {
         s.messages(&channel)
             .iter()
@@ -33,10 +34,10 @@ async fn hostile_run(b: Backend, payload: &str) {
     })
     .await;
     // The text is still readable: the words people typed are there.
-    assert!(
-        h.messages_with(&channel, "log in").len() >= 2,
-        "user text lost"
-    );
+    h.eventually("user text shown in the channel", |_| {
+        h.messages_with(&channel, "log in").len() >= 2
+    })
+    .await;
     h.eventually("the post-mortem canvas", |s| {
         s.canvas_of(&channel).is_some()
     })

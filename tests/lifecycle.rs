@@ -405,6 +405,12 @@ both!(status_and_severity_move_the_incident, |b| async move {
                 .any(|m| m.plain_text().contains("P1 High") && m.edits > 0)
     })
     .await;
+    // The message goes out in the channel's own lane, beside the topic and card edits.
+    h.eventually("the change said in the channel", |_| {
+        !h.messages_with(&channel, "Severity changed P2 → *P1 High*")
+            .is_empty()
+    })
+    .await;
     assert_eq!(
         h.messages_with(&channel, "Severity changed P2 → *P1 High*")
             .len(),
