@@ -3,12 +3,14 @@
 mod alert_hooks;
 mod api;
 mod bearer;
+mod bodies;
 mod checklist;
-pub use api::incident_json;
+pub use bodies::incident_json;
 mod commands;
 mod events;
 mod health;
 mod interactions;
+mod openapi;
 mod reactions;
 mod subscriptions;
 mod verify_layer;
@@ -74,7 +76,7 @@ pub fn router(state: AppState) -> Router {
     let rest = Router::new()
         .merge(api)
         .merge(hooks)
-        .route("/api/openapi.json", get(api::openapi))
+        .route("/api/openapi.json", get(openapi::openapi))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

@@ -4,7 +4,7 @@
 //! safe: the same key and body within 24 h get the first answer again (a declare's 201
 //! comes back as 200 with the same incident), never a second incident.
 
-use super::api::incident_json;
+use super::bodies::incident_json;
 use super::{unavailable, AppState};
 use crate::incident::decide::{Action, DeclareRequest, UpdateFields, API_ACTOR};
 use crate::incident::model::Status;

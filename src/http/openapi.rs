@@ -1,0 +1,102 @@
+//! `GET /api/openapi.json`: the OpenAPI 3.1 description of `/api/*`, generated (utoipa)
+//! from the handlers' annotations and the types of `bodies.rs`.
+
+use super::api::{__path_detail, __path_list, __path_postmortem, __path_stats};
+use super::bodies::{ApiError, IncidentBody, IncidentDetail, IncidentPage, StatsBody};
+use super::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::OpenApi;
+
+/// This document. Public while the API is enabled (it describes, it does not disclose);
+/// 404 like the rest of `/api/*` when no token is configured.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "meta",
+    security(()),
+    responses(
+        (status = 200, description = "The OpenAPI document of /api", content_type = "application/json"),
+    )
+)]
+pub async fn openapi(State(state): State<AppState>) -> Response {
+    if state.api_token.is_none() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// The OpenAPI 3.1 description of `/api/*`.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "warroom API",
+        description = "Read-only JSON about incidents, for dashboards and tooling.\n\n\
+            Enabled by setting `WARROOM_API_TOKEN`; without it every `/api/*` path answers 404. \
+            Every path but this document needs `Authorization: Bearer <WARROOM_API_TOKEN>`. \
+            Errors are `{\"error\": \"…\"}` with a one-line reason, except where a path says \
+            text/plain. `GET /api/incidents` pages with `limit` and the `next_cursor` of the \
+            previous page, until `next_cursor` is null."
+    ),
+    paths(list, detail, postmortem, stats, openapi),
+    components(schemas(ApiError, IncidentPage, IncidentBody, IncidentDetail, StatsBody)),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "incidents", description = "Incidents, newest first"),
+        (name = "stats", description = "Response-time figures"),
+        (name = "meta", description = "This description"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The value of WARROOM_API_TOKEN"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_covers_every_route_with_auth() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            paths,
+            [
+                "/api/incidents",
+                "/api/incidents/{id}",
+                "/api/incidents/{id}/postmortem.md",
+                "/api/openapi.json",
+                "/api/stats"
+            ]
+        );
+        assert_eq!(
+            doc["components"]["securitySchemes"]["bearer"]["scheme"],
+            "bearer"
+        );
+        assert_eq!(doc["security"][0]["bearer"], serde_json::json!([]));
+        assert_eq!(
+            doc["paths"]["/api/openapi.json"]["get"]["security"],
+            serde_json::json!([{}]),
+            "the document itself is public"
+        );
+    }
+}
