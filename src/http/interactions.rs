@@ -12,6 +12,7 @@ use crate::incident::{Effect, Notice};
 use crate::policy::{Impact, Urgency};
 use crate::render::{answers, time};
 use crate::service::{Service, ServiceError};
+use crate::slack::button::Button;
 use crate::slack::ids;
 use crate::slack::payload::{parse_interaction, ActionInfo, Interaction, ViewValues};
 use axum::body::Bytes;
@@ -193,59 +194,42 @@ async fn on_action(
     trigger_id: &str,
     action: &ActionInfo,
 ) -> Result<(), ServiceError> {
-    let value = action.value.as_deref().unwrap_or("");
-    match action.action_id.as_str() {
-        ids::TAKE_ROLE => {
-            let Some((incident, role)) = value.split_once(':') else {
-                return Ok(());
-            };
-            act_and_explain(
-                service,
-                incident,
-                user,
-                channel,
-                Action::TakeRole {
-                    role: role.to_string(),
-                },
-            )
-            .await
+    let Some(button) = Button::decode(action) else {
+        return Ok(()); // not ours (an old message, a forged payload): nothing to do
+    };
+    match button {
+        Button::TakeRole { incident, role } => {
+            act_and_explain(service, &incident, user, channel, Action::TakeRole { role }).await
         }
-        ids::ASSIGN_ROLE => {
-            // block_id is "role:{incident}:{role}"; the chosen user is in selected_user.
-            let mut parts = action.block_id.splitn(3, ':');
-            let (Some("role"), Some(incident), Some(role)) =
-                (parts.next(), parts.next(), parts.next())
-            else {
-                return Ok(());
-            };
+        Button::AssignRole { incident, role } => {
             let Some(chosen) = action.selected_user.clone() else {
                 return Ok(());
             };
             act_and_explain(
                 service,
-                incident,
+                &incident,
                 user,
                 channel,
-                Action::AssignRole {
-                    role: role.to_string(),
-                    user: chosen,
-                },
+                Action::AssignRole { role, user: chosen },
             )
             .await
         }
-        ids::SNOOZE_15 | ids::SNOOZE_30 | ids::SNOOZE_60 => {
-            let minutes = match action.action_id.as_str() {
-                ids::SNOOZE_15 => 15,
-                ids::SNOOZE_30 => 30,
-                _ => 60,
-            };
-            act_and_explain(service, value, user, channel, Action::Snooze { minutes }).await
+        Button::Snooze { incident, snooze } => {
+            let minutes = snooze.minutes();
+            act_and_explain(
+                service,
+                &incident,
+                user,
+                channel,
+                Action::Snooze { minutes },
+            )
+            .await
         }
-        ids::POST_UPDATE | ids::RESOLVE => {
-            let Some(inc) = service.store.incident(value).await? else {
+        Button::PostUpdate { ref incident } | Button::Resolve { ref incident } => {
+            let Some(inc) = service.store.incident(incident).await? else {
                 return Ok(());
             };
-            let problem = if action.action_id == ids::POST_UPDATE {
+            let problem = if matches!(button, Button::PostUpdate { .. }) {
                 open_update_modal(service, &inc, user, trigger_id).await
             } else {
                 open_resolve_modal(service, &inc, user, trigger_id).await
@@ -255,10 +239,7 @@ async fn on_action(
                 None => Ok(()),
             }
         }
-        ids::ACTION_DONE => {
-            let Some(item) = value.parse().ok() else {
-                return Ok(());
-            };
+        Button::ActionDone { item } => {
             let Some(item) = service.store.action_item(item).await? else {
                 return Ok(());
             };
@@ -272,8 +253,8 @@ async fn on_action(
             )
             .await
         }
-        ids::JOIN => {
-            let Some(inc) = service.store.incident(value).await? else {
+        Button::Join { incident } => {
+            let Some(inc) = service.store.incident(&incident).await? else {
                 return Ok(());
             };
             if !inc.status.is_open() || inc.private {
@@ -293,15 +274,17 @@ async fn on_action(
                 )
                 .await
         }
-        ids::CHECKLIST => super::checklist::on_check(service, user, action).await,
-        ids::SUBSCRIBE => {
-            let Some(inc) = service.store.incident(value).await? else {
+        Button::Checklist { incident, chunk } => {
+            super::checklist::on_check(service, user, &incident, chunk, &action.selected_options)
+                .await
+        }
+        Button::Subscribe { incident } => {
+            let Some(inc) = service.store.incident(&incident).await? else {
                 return Ok(());
             };
             let text = super::subscriptions::subscribe(service, &inc, user).await?;
             explain(service, &inc.id, user, channel, text).await
         }
-        _ => Ok(()),
     }
 }
 

@@ -12,6 +12,7 @@ use super::time::{datetime, hhmm};
 use super::MAX_SECTION_TEXT;
 use crate::incident::model::{Incident, Status};
 use crate::policy::{Policy, Severity};
+use crate::slack::button::{role_block_id, Button};
 use crate::slack::ids;
 use serde_json::{json, Value};
 
@@ -123,9 +124,15 @@ pub fn card(policy: &Policy, inc: &Incident) -> Value {
     blocks.push(json!({"type": "divider"}));
     blocks.extend(role_board(policy, inc));
     if inc.status.is_open() {
+        let update = Button::PostUpdate {
+            incident: inc.id.clone(),
+        };
+        let resolve = Button::Resolve {
+            incident: inc.id.clone(),
+        };
         blocks.push(json!({"type": "actions", "block_id": format!("card:{}", inc.id), "elements": [
-            {"type": "button", "action_id": ids::POST_UPDATE, "style": "primary", "text": plain("Post update"), "value": inc.id},
-            {"type": "button", "action_id": ids::RESOLVE, "text": plain("Resolve"), "value": inc.id},
+            {"type": "button", "action_id": update.action_id(), "style": "primary", "text": plain("Post update"), "value": update.value()},
+            {"type": "button", "action_id": resolve.action_id(), "text": plain("Resolve"), "value": resolve.value()},
         ]}));
     }
     Value::Array(blocks)
@@ -140,13 +147,21 @@ pub fn role_board(policy: &Policy, inc: &Incident) -> Vec<Value> {
         if !inc.status.is_open() {
             continue;
         }
-        let mut select = json!({"type": "users_select", "action_id": ids::ASSIGN_ROLE,
+        let take = Button::TakeRole {
+            incident: inc.id.clone(),
+            role: role.key.clone(),
+        };
+        let assign = Button::AssignRole {
+            incident: inc.id.clone(),
+            role: role.key.clone(),
+        };
+        let mut select = json!({"type": "users_select", "action_id": assign.action_id(),
             "placeholder": plain(&truncate(&format!("Assign {}", role.name), 150))});
         if let Some(user) = inc.holder(&role.key) {
             select["initial_user"] = json!(user);
         }
-        blocks.push(json!({"type": "actions", "block_id": format!("role:{}:{}", inc.id, role.key), "elements": [
-            {"type": "button", "action_id": ids::TAKE_ROLE, "text": plain("Take role"), "value": format!("{}:{}", inc.id, role.key)},
+        blocks.push(json!({"type": "actions", "block_id": role_block_id(&inc.id, &role.key), "elements": [
+            {"type": "button", "action_id": take.action_id(), "text": plain("Take role"), "value": take.value()},
             select,
         ]}));
     }
@@ -174,9 +189,15 @@ pub fn announcement(policy: &Policy, inc: &Incident) -> Value {
         )}}),
     ];
     if inc.status.is_open() {
+        let join = Button::Join {
+            incident: inc.id.clone(),
+        };
+        let subscribe = Button::Subscribe {
+            incident: inc.id.clone(),
+        };
         blocks.push(json!({"type": "actions", "block_id": format!("announce:{}", inc.id), "elements": [
-            {"type": "button", "action_id": ids::JOIN, "style": "primary", "text": plain("Join"), "value": inc.id},
-            {"type": "button", "action_id": ids::SUBSCRIBE, "text": plain("Subscribe"), "value": inc.id}
+            {"type": "button", "action_id": join.action_id(), "style": "primary", "text": plain("Join"), "value": join.value()},
+            {"type": "button", "action_id": subscribe.action_id(), "text": plain("Subscribe"), "value": subscribe.value()}
         ]}));
     }
     Value::Array(blocks)
@@ -303,8 +324,9 @@ pub fn action_items(inc: &Incident, items: &[crate::incident::model::ActionItem]
         let mut section = json!({"type": "section", "block_id": format!("action_item:{}", item.id),
             "text": {"type": "mrkdwn", "text": if item.done { format!("~{line}~ :white_check_mark:") } else { line }}});
         if !item.done {
-            section["accessory"] = json!({"type": "button", "action_id": ids::ACTION_DONE,
-                "text": plain("Done"), "value": item.id.to_string()});
+            let done = Button::ActionDone { item: item.id };
+            section["accessory"] = json!({"type": "button", "action_id": done.action_id(),
+                "text": plain("Done"), "value": done.value()});
         }
         blocks.push(section);
     }

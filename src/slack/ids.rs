@@ -1,18 +1,6 @@
-//! Action, block and callback ids the app gives its buttons and views, and reads back.
+//! Callback and block ids the app gives its views and modal inputs, and reads back.
 
-pub const TAKE_ROLE: &str = "take_role";
-pub const ASSIGN_ROLE: &str = "assign_role";
-pub const POST_UPDATE: &str = "open_update_modal";
-pub const RESOLVE: &str = "open_resolve_modal";
-pub const SNOOZE_15: &str = "snooze_15";
-pub const SNOOZE_30: &str = "snooze_30";
-pub const SNOOZE_60: &str = "snooze_60";
-pub const JOIN: &str = "join_incident";
-/// "Subscribe" on the announcement: the incident's updates by DM.
-pub const SUBSCRIBE: &str = "subscribe_incident";
-/// The checkboxes of the post-resolution checklist.
-pub const CHECKLIST: &str = "checklist";
-pub const ACTION_DONE: &str = "action_done";
+// The action ids of buttons, selects and checkboxes are in `button.rs`, with their values.
 
 pub const DECLARE_VIEW: &str = "declare_incident";
 pub const UPDATE_VIEW: &str = "post_update";
