@@ -116,9 +116,11 @@ both!(
             ("action_done", "twelve"),
         ] {
             let r = h
-                .interact(serde_json::json!({"type": "block_actions", "user": {"id": ALICE},
+                .interact(
+                    serde_json::json!({"type": "block_actions", "user": {"id": ALICE},
                     "trigger_id": "1.2.3", "channel": {"id": GENERAL},
-                    "actions": [{"action_id": action_id, "block_id": "x", "value": value}]}))
+                    "actions": [{"action_id": action_id, "block_id": "x", "value": value}]}),
+                )
                 .await;
             assert_eq!(r.status, 200, "{action_id}: {}", r.body);
         }

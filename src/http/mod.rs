@@ -1,18 +1,14 @@
-//! The HTTP surface: Slack's three signed routes, health, readiness and metrics.
+//! The HTTP surface: Slack's three signed routes (adapters over `crate::ingress`), the API,
+//! the alert hooks, health, readiness and metrics.
 
 mod alert_hooks;
 mod api;
 mod bearer;
 mod bodies;
-mod checklist;
 pub use bodies::incident_json;
-mod commands;
-mod events;
 mod health;
-mod interactions;
 mod openapi;
-mod reactions;
-mod subscriptions;
+mod slack;
 mod verify_layer;
 mod write_api;
 
@@ -43,9 +39,9 @@ pub struct AppState {
 /// serves the same routes behind the signature check.
 pub fn slack_routes_unverified(state: AppState) -> Router {
     Router::new()
-        .route("/slack/commands", post(commands::handle))
-        .route("/slack/interactions", post(interactions::handle))
-        .route("/slack/events", post(events::handle))
+        .route("/slack/commands", post(slack::commands))
+        .route("/slack/interactions", post(slack::interactions))
+        .route("/slack/events", post(slack::events))
         .with_state(state)
 }
 
@@ -102,12 +98,6 @@ async fn record_metrics(State(state): State<AppState>, req: Request, next: Next)
         started.elapsed().as_secs_f64(),
     );
     response
-}
-
-/// An ephemeral answer to a slash command or interaction.
-pub(crate) fn ephemeral(text: impl Into<String>) -> Response {
-    axum::Json(serde_json::json!({"response_type": "ephemeral", "text": text.into()}))
-        .into_response()
 }
 
 use axum::response::IntoResponse;

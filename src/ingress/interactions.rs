@@ -1,10 +1,10 @@
-//! `POST /slack/interactions`: buttons, selects, modal submissions and the message
-//! shortcut. Each becomes an action on an incident through the same service path as a
-//! slash command. Refusals reach the user as ephemerals (through the outbox); modal
-//! validation errors go back in the response, where Slack shows them on the fields.
+//! Interactions: buttons, selects, modal submissions and the message shortcut. Each
+//! becomes an action on an incident through the same service path as a slash command.
+//! Refusals reach the user as ephemerals (through the outbox); modal validation errors go
+//! back in the acknowledgement, where Slack shows them on the fields.
 
 use super::commands::{open_resolve_modal, open_update_modal};
-use super::{bad_request, unavailable, AppState};
+use super::{Ack, IngressError};
 use crate::incident::decide::{Action, DeclareRequest, UpdateFields};
 use crate::incident::grammar::normalize_mentions;
 use crate::incident::model::Status;
@@ -14,20 +14,13 @@ use crate::render::{answers, time};
 use crate::service::{Service, ServiceError};
 use crate::slack::button::Button;
 use crate::slack::ids;
-use crate::slack::payload::{parse_interaction, ActionInfo, Interaction, ViewValues};
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use crate::slack::payload::{ActionInfo, Interaction, ViewValues};
 use serde_json::json;
 use std::collections::BTreeMap;
 
-pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
-    let interaction = match parse_interaction(&body) {
-        Ok(i) => i,
-        Err(e) => return bad_request(e),
-    };
-    let service = &state.service;
-    let result = match interaction {
+/// One interaction, already authenticated and parsed from its transport's framing.
+pub async fn handle(service: &Service, interaction: Interaction) -> Result<Ack, IngressError> {
+    let ack = match interaction {
         Interaction::BlockActions {
             user,
             channel,
@@ -43,13 +36,9 @@ pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
                         metric_label(&action.action_id)
                     ),
                 );
-                if let Err(e) =
-                    on_action(service, &user, channel.as_deref(), &trigger_id, action).await
-                {
-                    return unavailable(e);
-                }
+                on_action(service, &user, channel.as_deref(), &trigger_id, action).await?;
             }
-            Ok("".into_response())
+            Ack::Empty
         }
         Interaction::ViewSubmission {
             user,
@@ -65,7 +54,7 @@ pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
                     metric_label(&callback_id)
                 ),
             );
-            on_submission(service, &user, &callback_id, &private_metadata, &values).await
+            on_submission(service, &user, &callback_id, &private_metadata, &values).await?
         }
         Interaction::MessageAction {
             user,
@@ -81,7 +70,7 @@ pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
                 "kind=\"message_action\",action=\"add_to_timeline\"",
             );
             if callback_id != ids::ADD_TO_TIMELINE {
-                return "".into_response();
+                return Ok(Ack::Empty);
             }
             add_to_timeline(
                 service,
@@ -91,11 +80,11 @@ pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
                 &message_user,
                 &message_text,
             )
-            .await
+            .await?
         }
-        Interaction::Other(_) => Ok("".into_response()),
+        Interaction::Other(_) => Ack::Empty,
     };
-    result.unwrap_or_else(unavailable)
+    Ok(ack)
 }
 
 /// Keeps metric label values to our own ids (no user input in label values).
@@ -289,8 +278,8 @@ async fn on_action(
 }
 
 /// `{"response_action":"errors"}`: Slack shows each message under its block.
-fn field_errors(errors: BTreeMap<&str, String>) -> Response {
-    axum::Json(json!({"response_action": "errors", "errors": errors})).into_response()
+fn field_errors(errors: BTreeMap<&str, String>) -> Ack {
+    Ack::Json(json!({"response_action": "errors", "errors": errors}))
 }
 
 async fn on_submission(
@@ -299,7 +288,7 @@ async fn on_submission(
     callback_id: &str,
     metadata: &str,
     values: &ViewValues,
-) -> Result<Response, ServiceError> {
+) -> Result<Ack, ServiceError> {
     match callback_id {
         ids::DECLARE_VIEW => submit_declare(service, user, metadata, values).await,
         ids::UPDATE_VIEW => {
@@ -331,7 +320,7 @@ async fn on_submission(
                     .act(metadata, user, Action::PostUpdate(fields))
                     .await?
                 {
-                    Ok(_) => "".into_response(),
+                    Ok(_) => Ack::Empty,
                     Err(refusal) => field_errors(BTreeMap::from([(
                         ids::update::SUMMARY,
                         answers::refusal_plain(&service.policy, &refusal),
@@ -350,14 +339,14 @@ async fn on_submission(
                 summary: normalize_mentions(&summary),
             };
             Ok(match service.act(metadata, user, action).await? {
-                Ok(_) => "".into_response(),
+                Ok(_) => Ack::Empty,
                 Err(refusal) => field_errors(BTreeMap::from([(
                     ids::RESOLVE_SUMMARY,
                     answers::refusal_plain(&service.policy, &refusal),
                 )])),
             })
         }
-        _ => Ok("".into_response()),
+        _ => Ok(Ack::Empty),
     }
 }
 
@@ -366,7 +355,7 @@ async fn submit_declare(
     user: &str,
     origin_channel: &str,
     values: &ViewValues,
-) -> Result<Response, ServiceError> {
+) -> Result<Ack, ServiceError> {
     use ids::declare::*;
     let mut errors = BTreeMap::new();
     let title = values.text(TITLE);
@@ -411,7 +400,7 @@ async fn submit_declare(
         impact: impact_text,
     };
     Ok(match service.declare(req).await? {
-        Ok(_) => "".into_response(),
+        Ok(_) => Ack::Empty,
         Err(refusal) => field_errors(BTreeMap::from([(
             SEVERITY,
             answers::refusal_plain(&service.policy, &refusal),
@@ -427,7 +416,7 @@ async fn add_to_timeline(
     message_ts: &str,
     author: &str,
     text: &str,
-) -> Result<Response, ServiceError> {
+) -> Result<Ack, ServiceError> {
     let Some(inc) = service.store.incident_by_channel(channel).await? else {
         service
             .send(
@@ -439,7 +428,7 @@ async fn add_to_timeline(
                 }],
             )
             .await?;
-        return Ok("".into_response());
+        return Ok(Ack::Empty);
     };
     let at = message_ts
         .split('.')
@@ -458,5 +447,5 @@ async fn add_to_timeline(
     let text = crate::render::mrkdwn::unescape(&normalize_mentions(text));
     let note = format!("{who} at {when}: {text}");
     act_and_explain(service, &inc.id, user, Some(channel), Action::Note(note)).await?;
-    Ok("".into_response())
+    Ok(Ack::Empty)
 }
