@@ -34,22 +34,18 @@ pub struct AppState {
     pub alerts_secret: Option<String>,
 }
 
-/// Slack's three routes with their state and WITHOUT the signature layer: for traffic that
-/// is already authenticated another way (Socket Mode, by the app-level token). `router()`
-/// serves the same routes behind the signature check.
-pub fn slack_routes_unverified(state: AppState) -> Router {
-    Router::new()
+pub fn router(state: AppState) -> Router {
+    // Socket Mode traffic skips this router (and so the signature check): it calls the
+    // same `crate::ingress` handlers directly.
+    let slack = Router::new()
         .route("/slack/commands", post(slack::commands))
         .route("/slack/interactions", post(slack::interactions))
         .route("/slack/events", post(slack::events))
-        .with_state(state)
-}
-
-pub fn router(state: AppState) -> Router {
-    let slack = slack_routes_unverified(state.clone()).layer(middleware::from_fn_with_state(
-        state.clone(),
-        verify_layer::verify_slack_signature,
-    ));
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            verify_layer::verify_slack_signature,
+        ))
+        .with_state(state.clone());
     let api = Router::new()
         .route("/api/incidents", get(api::list))
         .route("/api/incidents/{id}", get(api::detail))

@@ -1,17 +1,18 @@
-//! One envelope: re-encoded as the request Slack would have POSTed over HTTP, run through
-//! the same handlers, and its answer turned into the envelope's ack.
+//! One envelope: its payload read as the Slack request it carries (the same payload types
+//! HTTP bodies are read into), handed to the same handlers (`crate::ingress`), and their
+//! answer turned into the envelope's ack. Nothing is re-encoded as an HTTP request: the
+//! app-level token has authenticated the traffic, so there is no signature to check.
 
 use crate::http::MAX_BODY;
+use crate::ingress::{self, Ack, IngressError};
 use crate::metrics::Metrics;
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use axum::Router;
+use crate::service::Service;
+use crate::slack::payload::{
+    event_from_json, interaction_from_json, slash_command_from_json, EventBody, Interaction,
+    PayloadError, SlashCommandForm,
+};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
-use tower::ServiceExt;
-
-/// Handler answers larger than this are not forwarded as an ack payload.
-const MAX_ACK_BODY: usize = 1024 * 1024;
+use serde_json::{json, Value};
 
 /// A Socket Mode envelope, as Slack sends it.
 #[derive(Debug, Deserialize)]
@@ -28,80 +29,34 @@ pub(super) struct Envelope {
     pub(super) retry_attempt: Option<u64>,
     #[serde(default)]
     pub(super) reason: Option<String>,
+    /// Bytes of the frame it came in: the same size limit as an HTTP body applies.
+    #[serde(skip)]
+    pub(super) size: usize,
 }
 
-/// The request Slack would have POSTed over HTTP for an envelope.
-struct Forward {
-    path: &'static str,
-    content_type: &'static str,
-    body: Vec<u8>,
+/// The Slack request an envelope carries.
+#[derive(Debug)]
+enum Carried {
+    Command(SlashCommandForm),
+    Interaction(Interaction),
+    Event(EventBody),
 }
 
-/// Re-encodes an envelope's payload as the HTTP request of the same Slack feature; `Ok(None)`
-/// for envelope types warroom does not handle.
-fn forward(envelope: &Envelope) -> Result<Option<Forward>, String> {
-    let form = "application/x-www-form-urlencoded";
-    let fwd = match envelope.kind.as_str() {
-        "slash_commands" => {
-            let Value::Object(fields) = &envelope.payload else {
-                return Err("slash command payload is not an object".into());
-            };
-            Forward {
-                path: "/slack/commands",
-                content_type: form,
-                body: form_fields(fields)?.into_bytes(),
-            }
-        }
-        "interactive" => {
-            if !envelope.payload.is_object() {
-                return Err("interaction payload is not an object".into());
-            }
-            let body = serde_urlencoded::to_string([("payload", envelope.payload.to_string())])
-                .map_err(|e| format!("interaction payload: {e}"))?;
-            Forward {
-                path: "/slack/interactions",
-                content_type: form,
-                body: body.into_bytes(),
-            }
-        }
-        "events_api" => {
-            if !envelope.payload.is_object() {
-                return Err("event payload is not an object".into());
-            }
-            Forward {
-                path: "/slack/events",
-                content_type: "application/json",
-                body: envelope.payload.to_string().into_bytes(),
-            }
-        }
+/// Reads an envelope's payload; `Ok(None)` for envelope types warroom does not handle.
+fn carried(envelope: &Envelope) -> Result<Option<Carried>, PayloadError> {
+    let payload = &envelope.payload;
+    Ok(Some(match envelope.kind.as_str() {
+        "slash_commands" => Carried::Command(slash_command_from_json(payload)?),
+        "interactive" => Carried::Interaction(interaction_from_json(payload)?),
+        "events_api" => Carried::Event(event_from_json(payload)?),
         _ => return Ok(None),
-    };
-    Ok(Some(fwd))
+    }))
 }
 
-/// A slash command's fields as Slack's form body: strings as they are, numbers and booleans
-/// in their text form, anything nested as JSON text; nulls are left out.
-fn form_fields(fields: &Map<String, Value>) -> Result<String, String> {
-    let pairs: Vec<(&str, String)> = fields
-        .iter()
-        .filter_map(|(k, v)| {
-            let v = match v {
-                Value::Null => return None,
-                Value::String(s) => s.clone(),
-                Value::Bool(_) | Value::Number(_) | Value::Array(_) | Value::Object(_) => {
-                    v.to_string()
-                }
-            };
-            Some((k.as_str(), v))
-        })
-        .collect();
-    serde_urlencoded::to_string(pairs).map_err(|e| format!("slash command payload: {e}"))
-}
-
-/// Runs one envelope through the HTTP handlers; returns the ack to send, or `None` to leave
-/// it unanswered (the handler could not record it).
+/// Runs one envelope through the handlers; returns the ack to send, or `None` to leave it
+/// unanswered (the handler could not record it, and Slack redelivering it may help).
 pub(super) async fn handle(
-    routes: Router,
+    service: Service,
     metrics: &Metrics,
     envelope: Envelope,
 ) -> Option<String> {
@@ -119,88 +74,58 @@ pub(super) async fn handle(
     };
     let bare_ack = || json!({ "envelope_id": envelope_id }).to_string();
 
-    let fwd = match forward(&envelope) {
-        Ok(Some(fwd)) => fwd,
+    if envelope.size > MAX_BODY {
+        tracing::warn!(kind, len = envelope.size, "Socket Mode: payload too large");
+        count("rejected");
+        return Some(bare_ack());
+    }
+    let answer = match carried(&envelope) {
         Ok(None) => {
             tracing::debug!(kind, "Socket Mode: envelope type ignored");
             count("ignored");
             return Some(bare_ack());
         }
-        Err(reason) => {
-            tracing::warn!(kind, %reason, "Socket Mode: malformed envelope");
-            count("rejected");
-            return Some(bare_ack());
+        Err(e) => Err(IngressError::from(e)),
+        Ok(Some(Carried::Command(form))) => ingress::commands::handle(&service, &form).await,
+        Ok(Some(Carried::Interaction(i))) => ingress::interactions::handle(&service, i).await,
+        Ok(Some(Carried::Event(event))) => {
+            let retry = envelope.retry_attempt.unwrap_or(0);
+            ingress::events::handle(&service, event, retry).await
         }
     };
-    if fwd.body.len() > MAX_BODY {
-        tracing::warn!(kind, len = fwd.body.len(), "Socket Mode: payload too large");
-        count("rejected");
-        return Some(bare_ack());
-    }
-
-    let mut request = Request::post(fwd.path).header(header::CONTENT_TYPE, fwd.content_type);
-    if let Some(n) = envelope.retry_attempt.filter(|n| *n > 0) {
-        request = request.header("x-slack-retry-num", n);
-    }
-    let request = match request.body(Body::from(fwd.body)) {
-        Ok(r) => r,
+    let ack = match answer {
+        Ok(ack) => ack,
+        Err(e) if e.is_transient() => {
+            tracing::error!(
+                kind,
+                error = %e,
+                "Socket Mode: envelope not handled; left unacknowledged"
+            );
+            count("failed");
+            return None;
+        }
         Err(e) => {
-            tracing::warn!(kind, error = %e, "Socket Mode: cannot build the request");
+            // Redelivery cannot fix it: acknowledged, so Slack does not send it again.
+            tracing::warn!(kind, reason = %e, "Socket Mode: envelope refused");
             count("rejected");
             return Some(bare_ack());
         }
     };
-    let response = match routes.oneshot(request).await {
-        Ok(r) => r,
-        Err(never) => match never {},
-    };
-    let status = response.status();
-    let body = axum::body::to_bytes(response.into_body(), MAX_ACK_BODY)
-        .await
-        .unwrap_or_default();
-
-    if status.is_client_error() {
-        let reason = String::from_utf8_lossy(&body);
-        let reason = reason.lines().next().unwrap_or("").trim().to_string();
-        tracing::warn!(kind, status = status.as_u16(), %reason, "Socket Mode: envelope refused");
-        count("rejected");
-        return Some(bare_ack());
-    }
-    if !status.is_success() {
-        tracing::error!(
-            kind,
-            status = status.as_u16(),
-            "Socket Mode: envelope not handled; left unacknowledged"
-        );
-        count("failed");
-        return None;
-    }
     count("ok");
-    let payload = if envelope.accepts_response_payload && kind != "events_api" {
-        ack_payload(kind, status, &body)
-    } else {
-        None
-    };
-    let mut ack = json!({ "envelope_id": envelope_id });
-    if let Some(payload) = payload {
-        ack["payload"] = payload;
+    let mut reply = json!({ "envelope_id": envelope_id });
+    if envelope.accepts_response_payload && kind != "events_api" {
+        if let Some(payload) = ack_payload(ack) {
+            reply["payload"] = payload;
+        }
     }
-    Some(ack.to_string())
+    Some(reply.to_string())
 }
 
-/// What a successful handler answer carries back to Slack: its JSON object; for a slash
-/// command, plain text too (Slack shows a text answer as the ephemeral reply).
-fn ack_payload(kind: &str, status: StatusCode, body: &[u8]) -> Option<Value> {
-    if status == StatusCode::NO_CONTENT || body.iter().all(u8::is_ascii_whitespace) {
-        return None;
-    }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(v @ Value::Object(_)) => Some(v),
-        _ if kind == "slash_commands" => {
-            let text = String::from_utf8_lossy(body).trim().to_string();
-            Some(json!({ "text": text }))
-        }
-        _ => None,
+/// What an answer carries back to Slack in the ack: its JSON object, if it has one.
+fn ack_payload(ack: Ack) -> Option<Value> {
+    match ack {
+        Ack::Json(v @ Value::Object(_)) => Some(v),
+        Ack::Json(_) | Ack::Empty => None,
     }
 }
 
@@ -216,67 +141,62 @@ mod tests {
             accepts_response_payload: true,
             retry_attempt: None,
             reason: None,
+            size: 0,
         }
     }
 
     #[test]
-    fn slash_command_fields_become_a_form() {
-        let fwd = forward(&envelope(
+    fn slash_command_fields_are_read_like_the_form() {
+        let Ok(Some(Carried::Command(form))) = carried(&envelope(
             "slash_commands",
             json!({"user_id": "U1", "channel_id": "C1", "text": "declare P1 a & b",
-                "is_enterprise_install": false, "enterprise_id": null}),
-        ))
-        .unwrap()
-        .unwrap();
-        assert_eq!(fwd.path, "/slack/commands");
-        let fields: std::collections::HashMap<String, String> =
-            serde_urlencoded::from_bytes(&fwd.body).unwrap();
-        assert_eq!(fields["text"], "declare P1 a & b");
-        assert_eq!(fields["is_enterprise_install"], "false");
-        assert!(!fields.contains_key("enterprise_id"));
+                "trigger_id": 12345, "is_enterprise_install": false, "enterprise_id": null}),
+        )) else {
+            panic!("a slash command");
+        };
+        assert_eq!(form.text, "declare P1 a & b");
+        assert_eq!(
+            form.trigger_id, "12345",
+            "numbers read as their text, as in a form"
+        );
     }
 
     #[test]
-    fn interactions_become_a_payload_field_and_events_json() {
-        let payload = json!({"type": "block_actions", "user": {"id": "U1"}});
-        let fwd = forward(&envelope("interactive", payload.clone()))
-            .unwrap()
-            .unwrap();
-        assert_eq!(fwd.path, "/slack/interactions");
-        let fields: std::collections::HashMap<String, String> =
-            serde_urlencoded::from_bytes(&fwd.body).unwrap();
-        assert_eq!(
-            serde_json::from_str::<Value>(&fields["payload"]).unwrap(),
-            payload
-        );
-        let fwd = forward(&envelope("events_api", json!({"type": "event_callback"})))
-            .unwrap()
-            .unwrap();
-        assert_eq!(fwd.content_type, "application/json");
+    fn interactions_and_events_are_read_from_the_json() {
+        let payload = json!({"type": "block_actions", "user": {"id": "U1"}, "actions": []});
+        assert!(matches!(
+            carried(&envelope("interactive", payload)),
+            Ok(Some(Carried::Interaction(Interaction::BlockActions { .. })))
+        ));
+        let event = json!({"type": "event_callback", "event_id": "Ev1", "event": {}});
+        assert!(matches!(
+            carried(&envelope("events_api", event)),
+            Ok(Some(Carried::Event(EventBody::Callback { .. })))
+        ));
     }
 
     #[test]
     fn malformed_and_unknown_envelopes() {
-        assert!(forward(&envelope("slash_commands", json!("text"))).is_err());
-        assert!(forward(&envelope("interactive", json!([1]))).is_err());
-        assert!(forward(&envelope("events_api", Value::Null)).is_err());
-        assert!(forward(&envelope("something_new", json!({})))
+        assert!(carried(&envelope("slash_commands", json!("text"))).is_err());
+        assert!(carried(&envelope("slash_commands", json!({"text": "x"}))).is_err());
+        assert!(carried(&envelope("interactive", json!([1]))).is_err());
+        assert!(carried(&envelope("events_api", Value::Null)).is_err());
+        assert!(carried(&envelope("something_new", json!({})))
             .unwrap()
             .is_none());
     }
 
     #[test]
     fn ack_payloads() {
-        let ok = StatusCode::OK;
-        assert_eq!(ack_payload("slash_commands", ok, b""), None);
+        assert_eq!(ack_payload(Ack::Empty), None);
         assert_eq!(
-            ack_payload("interactive", ok, br#"{"response_action":"clear"}"#),
+            ack_payload(Ack::Json(json!({"response_action": "clear"}))),
             Some(json!({"response_action": "clear"}))
         );
-        assert_eq!(ack_payload("interactive", ok, b"plain"), None);
         assert_eq!(
-            ack_payload("slash_commands", ok, b"hi\n"),
-            Some(json!({"text": "hi"}))
+            ack_payload(Ack::ephemeral("hi")),
+            Some(json!({"response_type": "ephemeral", "text": "hi"}))
         );
+        assert_eq!(ack_payload(Ack::Json(json!("plain"))), None);
     }
 }

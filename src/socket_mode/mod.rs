@@ -2,16 +2,16 @@
 //!
 //! With an app-level token (`SLACK_APP_TOKEN`, `xapp-…`) the client asks
 //! `apps.connections.open` for a WebSocket URL, connects, and reads Slack's envelopes. Each one
-//! is turned back into the request Slack would have POSTed over HTTP and run through the very
-//! same handlers ([`crate::http::slack_routes_unverified`], driven in-process with
-//! `tower::ServiceExt::oneshot`): the app token has already authenticated the traffic, so only
-//! the signature check is left out. The handler's answer becomes the envelope's ack:
+//! is read into the same payload types as an HTTP body and handled by the very same
+//! transport-neutral handlers ([`crate::ingress`]): the app token has already authenticated
+//! the traffic, so there is no signature to check. The handler's answer becomes the ack:
 //!
 //! - 2xx: `{"envelope_id"}`, plus `"payload"` when the body is JSON and the envelope
 //!   `accepts_response_payload` (an ephemeral reply, `response_action: errors`, …);
-//! - 4xx (malformed, too large): a bare ack and a one-line warning — redelivery cannot help;
-//! - 5xx (storage unavailable): no ack, so Slack treats the envelope as failed exactly as it
-//!   treats an HTTP 5xx (it shows the user an error, or redelivers an event).
+//! - malformed or too large (HTTP's 4xx): a bare ack and a one-line warning — redelivery
+//!   cannot help;
+//! - storage unavailable (HTTP's 5xx): no ack, so Slack treats the envelope as failed exactly
+//!   as it treats an HTTP 5xx (it shows the user an error, or redelivers an event).
 //!
 //! `disconnect`, a closed or failed socket, or a silent one (no frame for [`DEAD_AFTER`]) start
 //! over with a fresh `apps.connections.open`: at once after a connection that worked, with
@@ -24,10 +24,10 @@ mod envelope;
 
 use envelope::{handle, Envelope};
 
-use crate::http::{slack_routes_unverified, AppState};
+use crate::http::AppState;
 use crate::metrics::Metrics;
+use crate::service::Service;
 use crate::slack::client::{MorphismApi, SharedApi};
-use axum::Router;
 use futures_util::{SinkExt, Stream, StreamExt};
 use serde_json::{json, Value};
 use std::future::Future;
@@ -57,8 +57,8 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(3);
 pub struct SocketMode {
     /// The Web API with the app-level token (only `apps.connections.open` is called).
     api: SharedApi,
-    /// Slack's three HTTP handlers, without the signature layer.
-    routes: Router,
+    /// What the handlers act through.
+    service: Service,
     metrics: Arc<Metrics>,
 }
 
@@ -90,7 +90,7 @@ impl SocketMode {
         let metrics = state.service.metrics.clone();
         SocketMode {
             api,
-            routes: slack_routes_unverified(state),
+            service: state.service,
             metrics,
         }
     }
@@ -258,7 +258,10 @@ impl SocketMode {
     /// One text frame: a control message, or an envelope to handle in its own task.
     fn on_text(&self, text: &str, in_flight: &mut JoinSet<Option<String>>) -> Control {
         let envelope: Envelope = match serde_json::from_str(text) {
-            Ok(e) => e,
+            Ok(e) => Envelope {
+                size: text.len(),
+                ..e
+            },
             Err(e) => {
                 tracing::warn!(error = %e, "Socket Mode: unreadable frame ignored");
                 return Control::Continue;
@@ -279,9 +282,9 @@ impl SocketMode {
                     tracing::warn!(kind = %envelope.kind, "Socket Mode: envelope without envelope_id ignored");
                     return Control::Continue;
                 }
-                let routes = self.routes.clone();
+                let service = self.service.clone();
                 let metrics = self.metrics.clone();
-                in_flight.spawn(async move { handle(routes, &metrics, envelope).await });
+                in_flight.spawn(async move { handle(service, &metrics, envelope).await });
                 Control::Continue
             }
         }

@@ -2,6 +2,8 @@
 //! from their wire shapes into small owned types.
 
 use super::{bad, wire, PayloadError};
+use serde::Deserialize;
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// One action of a `block_actions` payload.
@@ -104,6 +106,25 @@ pub fn parse_interaction(body: &[u8]) -> Result<Interaction, PayloadError> {
         .ok_or_else(|| bad("interaction without a payload field"))?;
     let payload: wire::Payload = serde_json::from_str(&raw)
         .map_err(|e| bad(format!("malformed interaction payload: {e}")))?;
+    from_wire(payload, || serde_json::from_str(&raw))
+}
+
+/// An interaction payload that arrived as JSON (a Socket Mode envelope's `payload`).
+pub fn interaction_from_json(payload: &Value) -> Result<Interaction, PayloadError> {
+    if !payload.is_object() {
+        return Err(bad("interaction payload is not an object"));
+    }
+    let parsed = wire::Payload::deserialize(payload)
+        .map_err(|e| bad(format!("malformed interaction payload: {e}")))?;
+    from_wire(parsed, || wire::Kind::deserialize(payload))
+}
+
+/// The owned interaction of a parsed payload; `kind` reads the bare `type` of one that
+/// warroom has no use for, to name it.
+fn from_wire(
+    payload: wire::Payload,
+    kind: impl FnOnce() -> Result<wire::Kind, serde_json::Error>,
+) -> Result<Interaction, PayloadError> {
     match payload {
         wire::Payload::BlockActions(p) => {
             let actions = p
@@ -166,8 +187,7 @@ pub fn parse_interaction(body: &[u8]) -> Result<Interaction, PayloadError> {
             })
         }
         wire::Payload::Other => {
-            let kind: wire::Kind = serde_json::from_str(&raw)
-                .map_err(|e| bad(format!("malformed interaction payload: {e}")))?;
+            let kind = kind().map_err(|e| bad(format!("malformed interaction payload: {e}")))?;
             Ok(Interaction::Other(required(Some(kind.kind), "type")?))
         }
     }

@@ -14,7 +14,9 @@ mod interaction;
 mod tests;
 mod wire;
 
-pub use interaction::{parse_interaction, ActionInfo, FieldValue, Interaction, ViewValues};
+pub use interaction::{
+    interaction_from_json, parse_interaction, ActionInfo, FieldValue, Interaction, ViewValues,
+};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("{0}")]
@@ -42,6 +44,36 @@ pub struct SlashCommandForm {
 pub fn parse_slash_command(body: &[u8]) -> Result<SlashCommandForm, PayloadError> {
     let form: SlashCommandForm = serde_urlencoded::from_bytes(body)
         .map_err(|e| bad(format!("malformed slash command form: {e}")))?;
+    with_user_and_channel(form)
+}
+
+/// A slash command that arrived as a JSON object (a Socket Mode envelope's `payload`): the
+/// same fields as the form, read the same way. Strings are taken as they are; numbers,
+/// booleans and anything nested as their JSON text (what the form would carry); nulls are
+/// left out.
+pub fn slash_command_from_json(payload: &Value) -> Result<SlashCommandForm, PayloadError> {
+    let Value::Object(fields) = payload else {
+        return Err(bad("slash command payload is not an object"));
+    };
+    let fields: serde_json::Map<String, Value> = fields
+        .iter()
+        .filter_map(|(k, v)| {
+            let text = match v {
+                Value::Null => return None,
+                Value::String(s) => s.clone(),
+                Value::Bool(_) | Value::Number(_) | Value::Array(_) | Value::Object(_) => {
+                    v.to_string()
+                }
+            };
+            Some((k.clone(), Value::String(text)))
+        })
+        .collect();
+    let form = SlashCommandForm::deserialize(Value::Object(fields))
+        .map_err(|e| bad(format!("malformed slash command: {e}")))?;
+    with_user_and_channel(form)
+}
+
+fn with_user_and_channel(form: SlashCommandForm) -> Result<SlashCommandForm, PayloadError> {
     if form.user_id.is_empty() || form.channel_id.is_empty() {
         return Err(bad("slash command without user_id or channel_id"));
     }
@@ -59,6 +91,20 @@ pub enum EventBody {
 pub fn parse_event(body: &[u8]) -> Result<EventBody, PayloadError> {
     let envelope: wire::Envelope =
         serde_json::from_slice(body).map_err(|e| bad(format!("malformed event: {e}")))?;
+    event_from_wire(envelope)
+}
+
+/// An Events API body that arrived as JSON (a Socket Mode envelope's `payload`).
+pub fn event_from_json(payload: &Value) -> Result<EventBody, PayloadError> {
+    if !payload.is_object() {
+        return Err(bad("event payload is not an object"));
+    }
+    let envelope =
+        wire::Envelope::deserialize(payload).map_err(|e| bad(format!("malformed event: {e}")))?;
+    event_from_wire(envelope)
+}
+
+fn event_from_wire(envelope: wire::Envelope) -> Result<EventBody, PayloadError> {
     let missing = |what: &str| bad(format!("event without {what}"));
     let kind = envelope
         .kind
