@@ -14,6 +14,22 @@ pub struct ApiError {
     pub error: String,
 }
 
+/// A refusal of the write API or the alert hooks: the reason in words and as data.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the `json!` the handlers build from `incident::Refusal`
+pub struct RefusedBody {
+    pub error: String,
+    pub refusal: RefusalBody,
+}
+
+/// The typed reason: `reason` names it (e.g. `no_such_incident`, `unknown_severity`); the
+/// other fields depend on it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct RefusalBody {
+    pub reason: String,
+}
+
 /// Who holds a role, and since when.
 #[derive(Serialize, ToSchema)]
 pub struct RoleBody {

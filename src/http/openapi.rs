@@ -1,8 +1,12 @@
-//! `GET /api/openapi.json`: the OpenAPI 3.1 description of `/api/*`, generated (utoipa)
-//! from the handlers' annotations and the types of `bodies.rs`.
+//! `GET /api/openapi.json`: the OpenAPI 3.1 description of `/api/*` and `/hooks/*`,
+//! generated (utoipa) from the handlers' annotations and the types they read and send.
 
+use super::alert_hooks::{__path_alertmanager, __path_grafana, HookAnswer, Notification};
 use super::api::{__path_detail, __path_list, __path_postmortem, __path_stats};
-use super::bodies::{ApiError, IncidentBody, IncidentDetail, IncidentPage, StatsBody};
+use super::bodies::{ApiError, IncidentBody, IncidentDetail, IncidentPage, RefusedBody, StatsBody};
+use super::write_api::{
+    __path_declare, __path_post_update, __path_resolve, NewIncident, NewUpdate, Resolution,
+};
 use super::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -34,20 +38,32 @@ pub async fn openapi(State(state): State<AppState>) -> Response {
 #[openapi(
     info(
         title = "warroom API",
-        description = "Read-only JSON about incidents, for dashboards and tooling.\n\n\
+        description = "JSON about incidents for dashboards and tooling, a write API for tools \
+            that are not Slack, and the alert hooks.\n\n\
             Enabled by setting `WARROOM_API_TOKEN`; without it every `/api/*` path answers 404. \
-            Every path but this document needs `Authorization: Bearer <WARROOM_API_TOKEN>`. \
+            Every `/api/*` path but this document needs `Authorization: Bearer <WARROOM_API_TOKEN>`; \
+            the writes act as `api` with an admin's rights, and an `Idempotency-Key` makes a retry \
+            safe. The `/hooks/*` paths need `Authorization: Bearer <WARROOM_ALERTS_SECRET>` and \
+            answer 404 without that secret configured. \
             Errors are `{\"error\": \"…\"}` with a one-line reason, except where a path says \
             text/plain. `GET /api/incidents` pages with `limit` and the `next_cursor` of the \
             previous page, until `next_cursor` is null."
     ),
-    paths(list, detail, postmortem, stats, openapi),
-    components(schemas(ApiError, IncidentPage, IncidentBody, IncidentDetail, StatsBody)),
+    paths(
+        list, detail, postmortem, stats, declare, post_update, resolve, alertmanager, grafana,
+        openapi
+    ),
+    components(schemas(
+        ApiError, IncidentPage, IncidentBody, IncidentDetail, StatsBody, RefusedBody, NewIncident,
+        NewUpdate, Resolution, Notification, HookAnswer
+    )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags(
         (name = "incidents", description = "Incidents, newest first"),
         (name = "stats", description = "Response-time figures"),
+        (name = "write", description = "Declare, update and resolve from outside Slack"),
+        (name = "hooks", description = "Alertmanager and Grafana notifications"),
         (name = "meta", description = "This description"),
     )
 )]
@@ -64,6 +80,15 @@ impl utoipa::Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("The value of WARROOM_API_TOKEN"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "alerts",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The value of WARROOM_ALERTS_SECRET"))
                     .build(),
             ),
         );
@@ -84,9 +109,24 @@ mod tests {
                 "/api/incidents",
                 "/api/incidents/{id}",
                 "/api/incidents/{id}/postmortem.md",
+                "/api/incidents/{id}/resolve",
+                "/api/incidents/{id}/updates",
                 "/api/openapi.json",
-                "/api/stats"
+                "/api/stats",
+                "/hooks/alertmanager",
+                "/hooks/grafana",
             ]
+        );
+        for hook in ["/hooks/alertmanager", "/hooks/grafana"] {
+            assert_eq!(
+                doc["paths"][hook]["post"]["security"],
+                serde_json::json!([{"alerts": []}]),
+                "{hook} takes the alerts secret, not the API token"
+            );
+        }
+        assert_eq!(
+            doc["components"]["securitySchemes"]["alerts"]["scheme"],
+            "bearer"
         );
         assert_eq!(
             doc["components"]["securitySchemes"]["bearer"]["scheme"],
