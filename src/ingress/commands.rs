@@ -6,7 +6,7 @@ use crate::incident::decide::{Action, DeclareRequest, UpdateFields};
 use crate::incident::grammar::{self, SlashCommand};
 use crate::incident::model::Incident;
 use crate::incident::{Effect, Notice};
-use crate::render::{answers, blocks};
+use crate::render::{answers, modals};
 use crate::service::{Service, ServiceError};
 use crate::slack::payload::SlashCommandForm;
 
@@ -70,7 +70,7 @@ async fn dispatch(
     if !command.needs_incident_channel() {
         return Ok(match command {
             SlashCommand::OpenDeclareModal => {
-                let view = blocks::declare_modal(&service.policy, &form.channel_id);
+                let view = modals::declare::view(&service.policy, &form.channel_id);
                 match service.open_view(&form.trigger_id, view).await {
                     Ok(()) => Ack::Empty,
                     Err(why) => Ack::ephemeral(format!(
@@ -251,7 +251,7 @@ pub(super) async fn open_update_modal(
         return Some(answers::refusal(&service.policy, &refusal));
     }
     match service
-        .open_view(trigger_id, blocks::update_modal(inc))
+        .open_view(trigger_id, modals::update::view(inc))
         .await
     {
         Ok(()) => None,
@@ -282,7 +282,7 @@ pub(super) async fn open_resolve_modal(
         return Some(answers::refusal(&service.policy, &refusal));
     }
     match service
-        .open_view(trigger_id, blocks::resolve_modal(inc))
+        .open_view(trigger_id, modals::resolve::view(inc))
         .await
     {
         Ok(()) => None,

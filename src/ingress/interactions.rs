@@ -5,18 +5,16 @@
 
 use super::commands::{open_resolve_modal, open_update_modal};
 use super::{Ack, IngressError};
-use crate::incident::decide::{Action, DeclareRequest, UpdateFields};
+use crate::incident::decide::Action;
 use crate::incident::grammar::normalize_mentions;
-use crate::incident::model::Status;
 use crate::incident::{Effect, Notice};
-use crate::policy::{Impact, Urgency};
+use crate::render::modals::{self, FieldErrors, Modal};
 use crate::render::{answers, time};
 use crate::service::{Service, ServiceError};
 use crate::slack::button::Button;
 use crate::slack::ids;
 use crate::slack::payload::{ActionInfo, Interaction, ViewValues};
 use serde_json::json;
-use std::collections::BTreeMap;
 
 /// One interaction, already authenticated and parsed from its transport's framing.
 pub async fn handle(service: &Service, interaction: Interaction) -> Result<Ack, IngressError> {
@@ -278,7 +276,7 @@ async fn on_action(
 }
 
 /// `{"response_action":"errors"}`: Slack shows each message under its block.
-fn field_errors(errors: BTreeMap<&str, String>) -> Ack {
+fn field_errors(errors: FieldErrors) -> Ack {
     Ack::Json(json!({"response_action": "errors", "errors": errors}))
 }
 
@@ -289,120 +287,47 @@ async fn on_submission(
     metadata: &str,
     values: &ViewValues,
 ) -> Result<Ack, ServiceError> {
-    match callback_id {
-        ids::DECLARE_VIEW => submit_declare(service, user, metadata, values).await,
-        ids::UPDATE_VIEW => {
-            let status = values
-                .selected(ids::update::STATUS)
-                .and_then(|s| Status::parse(&s));
-            let Some(summary) = values.text(ids::update::SUMMARY) else {
-                return Ok(field_errors(BTreeMap::from([(
-                    ids::update::SUMMARY,
-                    "Say what is going on.".to_string(),
-                )])));
-            };
-            let text = |b: &str| {
-                values
-                    .text(b)
-                    .map(|t| normalize_mentions(&t))
-                    .unwrap_or_default()
-            };
-            let fields = UpdateFields {
-                status,
-                summary: normalize_mentions(&summary),
-                impact: text(ids::update::IMPACT),
-                actions_taken: text(ids::update::ACTIONS),
-                next_steps: text(ids::update::NEXT),
-                eta: text(ids::update::ETA),
-            };
-            Ok(
-                match service
+    let Some(modal) = Modal::from_callback_id(callback_id) else {
+        return Ok(Ack::Empty); // not a view warroom opened
+    };
+    // Each modal's reader gives the typed request or the errors to show on its fields; a
+    // refusal is shown on the field it is about.
+    let (answer, refusal_field) = match modal {
+        Modal::Declare => {
+            let origin_channel = metadata;
+            match modals::declare::read(values, &service.policy, user, origin_channel) {
+                Err(errors) => return Ok(field_errors(errors)),
+                Ok(req) => (
+                    service.declare(req).await?.map(|_| ()),
+                    modals::declare::SEVERITY,
+                ),
+            }
+        }
+        Modal::Update => match modals::update::read(values) {
+            Err(errors) => return Ok(field_errors(errors)),
+            Ok(fields) => (
+                service
                     .act(metadata, user, Action::PostUpdate(fields))
                     .await?
-                {
-                    Ok(_) => Ack::Empty,
-                    Err(refusal) => field_errors(BTreeMap::from([(
-                        ids::update::SUMMARY,
-                        answers::refusal_plain(&service.policy, &refusal),
-                    )])),
-                },
-            )
-        }
-        ids::RESOLVE_VIEW => {
-            let Some(summary) = values.text(ids::RESOLVE_SUMMARY) else {
-                return Ok(field_errors(BTreeMap::from([(
-                    ids::RESOLVE_SUMMARY,
-                    "Write a short summary: it becomes the post-mortem's root cause.".to_string(),
-                )])));
-            };
-            let action = Action::Resolve {
-                summary: normalize_mentions(&summary),
-            };
-            Ok(match service.act(metadata, user, action).await? {
-                Ok(_) => Ack::Empty,
-                Err(refusal) => field_errors(BTreeMap::from([(
-                    ids::RESOLVE_SUMMARY,
-                    answers::refusal_plain(&service.policy, &refusal),
-                )])),
-            })
-        }
-        _ => Ok(Ack::Empty),
-    }
-}
-
-async fn submit_declare(
-    service: &Service,
-    user: &str,
-    origin_channel: &str,
-    values: &ViewValues,
-) -> Result<Ack, ServiceError> {
-    use ids::declare::*;
-    let mut errors = BTreeMap::new();
-    let title = values.text(TITLE);
-    if title.is_none() {
-        errors.insert(TITLE, "Give the incident a title.".to_string());
-    }
-    let impact = values.selected(IMPACT).and_then(|v| Impact::parse(&v));
-    let urgency = values.selected(URGENCY).and_then(|v| Urgency::parse(&v));
-    let severity = match values.selected(SEVERITY) {
-        Some(s) => Some(s),
-        None => match (impact, urgency) {
-            (Some(i), Some(u)) => service
-                .policy
-                .suggest_severity(i, u)
-                .map(|s| s.name.clone()),
-            _ => None,
+                    .map(|_| ()),
+                modals::update::SUMMARY,
+            ),
+        },
+        Modal::Resolve => match modals::resolve::read(values) {
+            Err(errors) => return Ok(field_errors(errors)),
+            Ok(summary) => (
+                service
+                    .act(metadata, user, Action::Resolve { summary })
+                    .await?
+                    .map(|_| ()),
+                modals::resolve::SUMMARY,
+            ),
         },
     };
-    if severity.is_none() {
-        errors.insert(
-            SEVERITY,
-            "Choose a severity, or set both impact and urgency so warroom can suggest one."
-                .to_string(),
-        );
-    }
-    let (Some(title), Some(severity)) = (title, severity) else {
-        return Ok(field_errors(errors));
-    };
-    let impact_text = impact.map(|i| i.label().to_string()).unwrap_or_default();
-    let req = DeclareRequest {
-        title: normalize_mentions(&title),
-        severity,
-        private: values.checked(PRIVATE).iter().any(|v| v == "private"),
-        drill: values.checked(DRILL).iter().any(|v| v == "drill"),
-        reporter: user.to_string(),
-        origin_channel: origin_channel.to_string(),
-        description: values
-            .text(DESCRIPTION)
-            .map(|t| normalize_mentions(&t))
-            .unwrap_or_default(),
-        service: values.text(SERVICE).unwrap_or_default(),
-        impact: impact_text,
-    };
-    Ok(match service.declare(req).await? {
-        Ok(_) => Ack::Empty,
-        Err(refusal) => field_errors(BTreeMap::from([(
-            SEVERITY,
+    Ok(match answer {
+        Ok(()) => Ack::Empty,
+        Err(refusal) => field_errors(FieldErrors::from([(
+            refusal_field,
             answers::refusal_plain(&service.policy, &refusal),
         )])),
     })
