@@ -45,7 +45,7 @@ fn no_incident(id: &str) -> Response {
 
 /// Whether `id` can be an incident id at all. Anything else is answered 404 without a
 /// database round trip (PostgreSQL refuses some strings, e.g. with NUL bytes, outright).
-fn plausible_id(id: &str) -> bool {
+pub(super) fn plausible_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && id

@@ -165,6 +165,18 @@ fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Answer> {
         .map_err(|e| Answer::error(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))
 }
 
+/// A 404 for an id that cannot be an incident's, before the database sees it (PostgreSQL
+/// refuses some strings, e.g. with NUL bytes, outright: that would be a 503).
+fn implausible(id: &str) -> Option<Response> {
+    if super::api::plausible_id(id) {
+        return None;
+    }
+    let a = Answer::refused(Refusal::NoSuchIncident {
+        incident: id.to_string(),
+    });
+    Some(json_response(a.status, a.body.to_string(), false))
+}
+
 /// The incident as the read API shows it, after a change.
 async fn incident_answer(
     state: &AppState,
@@ -291,6 +303,9 @@ pub async fn post_update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(refused) = implausible(&id) {
+        return refused;
+    }
     let route = format!("POST /api/incidents/{id}/updates");
     idempotent(&state, &route, &headers, &body, || async {
         let req: NewUpdate = match parse(&body) {
@@ -366,6 +381,9 @@ pub async fn resolve(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(refused) = implausible(&id) {
+        return refused;
+    }
     let route = format!("POST /api/incidents/{id}/resolve");
     idempotent(&state, &route, &headers, &body, || async {
         // An empty body is a resolve without a summary.
