@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod demo;
 pub mod http;
 pub mod incident;
+pub mod ingress;
 pub mod integrations;
 pub mod metrics;
 pub mod open_cache;

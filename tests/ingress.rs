@@ -108,6 +108,22 @@ both!(
             .interact(serde_json::json!({"type": "block_actions", "actions": []}))
             .await;
         assert_eq!(r.status, 400, "block_actions without a user");
+        // Well-formed clicks on elements warroom never posted (or with a value it cannot
+        // read) are acknowledged and do nothing: Slack would show the user an error.
+        for (action_id, value) in [
+            ("not_a_warroom_button", "INC-20261122-001"),
+            ("take_role", "no-colon"),
+            ("action_done", "twelve"),
+        ] {
+            let r = h
+                .interact(
+                    serde_json::json!({"type": "block_actions", "user": {"id": ALICE},
+                    "trigger_id": "1.2.3", "channel": {"id": GENERAL},
+                    "actions": [{"action_id": action_id, "block_id": "x", "value": value}]}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{action_id}: {}", r.body);
+        }
         let r = h
             .post_signed("/slack/events", "application/json", "{\"type\":".into())
             .await;

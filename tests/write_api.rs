@@ -320,3 +320,21 @@ both!(alert_groups_declare_once_and_follow, |backend| async move {
     );
     h.finish().await;
 });
+
+both!(
+    ids_that_cannot_be_incidents_are_404_not_503,
+    |b| async move {
+        let h = Harness::start(b).await;
+        // PostgreSQL refuses a NUL byte outright; the id never reaches it.
+        for path in [
+            "/api/incidents/a%00b/updates",
+            "/api/incidents/a%00b/resolve",
+            "/api/incidents/x..y%20z/resolve",
+        ] {
+            let sent = post(&h, path, API_TOKEN, Some("k1"), r#"{"text": "hi"}"#).await;
+            assert_eq!(sent.status, 404, "{path}: {:?}", sent.body);
+            assert_eq!(sent.body["refusal"]["reason"], "no_such_incident", "{path}");
+        }
+        h.finish().await;
+    }
+);

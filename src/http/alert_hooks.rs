@@ -8,6 +8,8 @@
 //! (claimed in the store before declaring), each alert on the timeline once (by
 //! fingerprint).
 
+#[allow(unused_imports)] // named by the OpenAPI annotations
+use super::bodies::{ApiError, RefusedBody};
 use super::{unavailable, AppState};
 use crate::incident::decide::{Action, DeclareRequest, FiredAlert};
 use crate::incident::model::Status;
@@ -24,6 +26,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::time::Duration;
+use utoipa::ToSchema;
 
 /// How long a notification waits for another one that is declaring the same group.
 const CLAIM_WAIT: Duration = Duration::from_secs(3);
@@ -36,9 +39,10 @@ pub async fn require_secret(State(state): State<AppState>, req: Request, next: N
 
 /// The notification both Alertmanager (webhook_config) and Grafana (webhook contact
 /// point) send; Grafana adds fields of its own, which are ignored.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Notification {
+#[schema(as = AlertNotification)]
+pub struct Notification {
     group_key: Option<String>,
     #[serde(default)]
     group_labels: BTreeMap<String, String>,
@@ -52,9 +56,9 @@ struct Notification {
     title: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Alert {
+pub struct Alert {
     #[serde(default)]
     status: String,
     #[serde(default)]
@@ -165,12 +169,64 @@ impl Notification {
     }
 }
 
+/// A Prometheus Alertmanager notification (`webhook_configs`).
+#[utoipa::path(
+    post,
+    path = "/hooks/alertmanager",
+    tag = "hooks",
+    security(("alerts" = [])),
+    request_body(content = Notification, content_type = "application/json",
+        description = "Alertmanager's webhook payload"),
+    responses(
+        (status = 200, description = "Handled without a new incident: noted on the group's incident, or ignored", body = HookAnswer),
+        (status = 201, description = "A firing group declared an incident", body = HookAnswer),
+        (status = 400, description = "Not an alert notification, or one with neither groupKey nor groupLabels", body = ApiError),
+        (status = 401, description = "Missing or wrong bearer secret", body = ApiError,
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "The hooks are off: WARROOM_ALERTS_SECRET is not set"),
+        (status = 422, description = "The incident could not be declared (e.g. the mapped severity is unknown)", body = RefusedBody),
+        (status = 503, description = "The database is unreachable, or another notification is declaring this group (retry)",
+            content((String = "text/plain"), (ApiError = "application/json")),
+            headers(("Retry-After" = String, description = "Seconds, when the group is being declared"))),
+    )
+)]
 pub async fn alertmanager(State(state): State<AppState>, body: Bytes) -> Response {
     intake(&state, "alertmanager", &body).await
 }
 
+/// A Grafana alerting notification (webhook contact point).
+#[utoipa::path(
+    post,
+    path = "/hooks/grafana",
+    tag = "hooks",
+    security(("alerts" = [])),
+    request_body(content = Notification, content_type = "application/json",
+        description = "Grafana's webhook payload (its extra fields are ignored)"),
+    responses(
+        (status = 200, description = "Handled without a new incident: noted on the group's incident, or ignored", body = HookAnswer),
+        (status = 201, description = "A firing group declared an incident", body = HookAnswer),
+        (status = 400, description = "Not an alert notification, or one with neither groupKey nor groupLabels", body = ApiError),
+        (status = 401, description = "Missing or wrong bearer secret", body = ApiError,
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "The hooks are off: WARROOM_ALERTS_SECRET is not set"),
+        (status = 422, description = "The incident could not be declared (e.g. the mapped severity is unknown)", body = RefusedBody),
+        (status = 503, description = "The database is unreachable, or another notification is declaring this group (retry)",
+            content((String = "text/plain"), (ApiError = "application/json")),
+            headers(("Retry-After" = String, description = "Seconds, when the group is being declared"))),
+    )
+)]
 pub async fn grafana(State(state): State<AppState>, body: Bytes) -> Response {
     intake(&state, "grafana", &body).await
+}
+
+/// What a hook did with a notification.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the `json!` of `answer`
+pub struct HookAnswer {
+    /// `declared`, `noted`, `unchanged`, `resolved_noticed` or `ignored`.
+    pub action: String,
+    /// The group's incident, if it has one.
+    pub incident: Option<String>,
 }
 
 fn answer(action: &str, incident: Option<&str>) -> Response {

@@ -1,25 +1,24 @@
-//! The HTTP surface: Slack's three signed routes, health, readiness and metrics.
+//! The HTTP surface: Slack's three signed routes (adapters over `crate::ingress`), the API,
+//! the alert hooks, health, readiness and metrics.
 
 mod alert_hooks;
 mod api;
 mod bearer;
-mod checklist;
-pub use api::incident_json;
-mod commands;
-mod events;
+mod bodies;
+pub use bodies::incident_json;
 mod health;
-mod interactions;
-mod reactions;
-mod subscriptions;
+mod openapi;
+mod slack;
 mod verify_layer;
 mod write_api;
 
 use crate::service::Service;
 use crate::slack::verify::Verifier;
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use std::time::Instant;
 
@@ -36,45 +35,40 @@ pub struct AppState {
     pub alerts_secret: Option<String>,
 }
 
-/// Slack's three routes with their state and WITHOUT the signature layer: for traffic that
-/// is already authenticated another way (Socket Mode, by the app-level token). `router()`
-/// serves the same routes behind the signature check.
-pub fn slack_routes_unverified(state: AppState) -> Router {
-    Router::new()
-        .route("/slack/commands", post(commands::handle))
-        .route("/slack/interactions", post(interactions::handle))
-        .route("/slack/events", post(events::handle))
-        .with_state(state)
-}
-
 pub fn router(state: AppState) -> Router {
-    let slack = slack_routes_unverified(state.clone()).layer(middleware::from_fn_with_state(
+    // Socket Mode traffic skips this router (and so the signature check): it calls the
+    // same `crate::ingress` handlers directly.
+    let slack = Router::new()
+        .route("/slack/commands", post(slack::commands))
+        .route("/slack/interactions", post(slack::interactions))
+        .route("/slack/events", post(slack::events))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            verify_layer::verify_slack_signature,
+        ))
+        .with_state(state.clone());
+    let mut api = Router::new();
+    let mut hooks = Router::new();
+    let mut public = Router::new();
+    for (_, path, guard, handler) in api_table() {
+        match guard {
+            Guard::Token => api = api.route(path, handler),
+            Guard::Secret => hooks = hooks.route(path, handler),
+            Guard::Public => public = public.route(path, handler),
+        }
+    }
+    let api = api.layer(middleware::from_fn_with_state(
         state.clone(),
-        verify_layer::verify_slack_signature,
+        api::require_token,
     ));
-    let api = Router::new()
-        .route("/api/incidents", get(api::list))
-        .route("/api/incidents/{id}", get(api::detail))
-        .route("/api/incidents/{id}/postmortem.md", get(api::postmortem))
-        .route("/api/stats", get(api::stats))
-        .route("/api/incidents", post(write_api::declare))
-        .route("/api/incidents/{id}/updates", post(write_api::post_update))
-        .route("/api/incidents/{id}/resolve", post(write_api::resolve))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            api::require_token,
-        ));
-    let hooks = Router::new()
-        .route("/hooks/alertmanager", post(alert_hooks::alertmanager))
-        .route("/hooks/grafana", post(alert_hooks::grafana))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            alert_hooks::require_secret,
-        ));
+    let hooks = hooks.layer(middleware::from_fn_with_state(
+        state.clone(),
+        alert_hooks::require_secret,
+    ));
     let rest = Router::new()
         .merge(api)
         .merge(hooks)
-        .route("/api/openapi.json", get(api::openapi))
+        .merge(public)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
@@ -83,6 +77,78 @@ pub fn router(state: AppState) -> Router {
         .merge(slack)
         .merge(rest)
         .layer(middleware::from_fn_with_state(state, record_metrics))
+}
+
+/// Who may call a route of `/api` and `/hooks`.
+enum Guard {
+    /// `Authorization: Bearer <WARROOM_API_TOKEN>`.
+    Token,
+    /// `Authorization: Bearer <WARROOM_ALERTS_SECRET>`.
+    Secret,
+    /// Anyone (the OpenAPI document, which checks the token is configured itself).
+    Public,
+}
+
+/// Every route under `/api` and `/hooks`: `router` mounts exactly these there, and
+/// [`api_routes`] lists them, so that the OpenAPI document can be checked against what is
+/// served (tests/openapi.rs).
+fn api_table() -> Vec<(Method, &'static str, Guard, MethodRouter<AppState>)> {
+    use Guard::*;
+    vec![
+        (Method::GET, "/api/incidents", Token, get(api::list)),
+        (Method::GET, "/api/incidents/{id}", Token, get(api::detail)),
+        (
+            Method::GET,
+            "/api/incidents/{id}/postmortem.md",
+            Token,
+            get(api::postmortem),
+        ),
+        (Method::GET, "/api/stats", Token, get(api::stats)),
+        (
+            Method::POST,
+            "/api/incidents",
+            Token,
+            post(write_api::declare),
+        ),
+        (
+            Method::POST,
+            "/api/incidents/{id}/updates",
+            Token,
+            post(write_api::post_update),
+        ),
+        (
+            Method::POST,
+            "/api/incidents/{id}/resolve",
+            Token,
+            post(write_api::resolve),
+        ),
+        (
+            Method::POST,
+            "/hooks/alertmanager",
+            Secret,
+            post(alert_hooks::alertmanager),
+        ),
+        (
+            Method::POST,
+            "/hooks/grafana",
+            Secret,
+            post(alert_hooks::grafana),
+        ),
+        (
+            Method::GET,
+            "/api/openapi.json",
+            Public,
+            get(openapi::openapi),
+        ),
+    ]
+}
+
+/// The (method, path) of every route under `/api` and `/hooks`, as the router serves them.
+pub fn api_routes() -> Vec<(Method, &'static str)> {
+    api_table()
+        .into_iter()
+        .map(|(method, path, _, _)| (method, path))
+        .collect()
 }
 
 /// Counts every request by route and status, and observes its latency.
@@ -100,12 +166,6 @@ async fn record_metrics(State(state): State<AppState>, req: Request, next: Next)
         started.elapsed().as_secs_f64(),
     );
     response
-}
-
-/// An ephemeral answer to a slash command or interaction.
-pub(crate) fn ephemeral(text: impl Into<String>) -> Response {
-    axum::Json(serde_json::json!({"response_type": "ephemeral", "text": text.into()}))
-        .into_response()
 }
 
 use axum::response::IntoResponse;

@@ -2,9 +2,9 @@
 //! A rejected request is counted and logged in one line; its body is never parsed.
 
 use super::{AppState, MAX_BODY};
+use crate::ingress::IngressError;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -37,7 +37,7 @@ pub async fn verify_slack_signature(
             &format!("reason=\"{}\"", reason(&e)),
         );
         tracing::warn!(path = %parts.uri.path(), reason = %e, "rejected unverified Slack request");
-        return (StatusCode::UNAUTHORIZED, "invalid signature\n").into_response();
+        return IngressError::Unverified(e).into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
@@ -58,5 +58,5 @@ fn too_large(state: &AppState) -> Response {
         .service
         .metrics
         .inc("warroom_slack_rejected_total", "reason=\"too_large\"");
-    (StatusCode::PAYLOAD_TOO_LARGE, "payload too large\n").into_response()
+    IngressError::TooLarge.into_response()
 }

@@ -4,7 +4,9 @@
 //! safe: the same key and body within 24 h get the first answer again (a declare's 201
 //! comes back as 200 with the same incident), never a second incident.
 
-use super::api::incident_json;
+use super::bodies::incident_json;
+#[allow(unused_imports)] // named by the OpenAPI annotations
+use super::bodies::{ApiError, IncidentBody, RefusedBody};
 use super::{unavailable, AppState};
 use crate::incident::decide::{Action, DeclareRequest, UpdateFields, API_ACTOR};
 use crate::incident::model::Status;
@@ -18,9 +20,20 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 
 /// Longest accepted `Idempotency-Key`.
 const MAX_KEY_LEN: usize = 255;
+
+/// The `Idempotency-Key` header, as the OpenAPI document describes it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct IdempotencyKey {
+    /// Makes a retry safe: the same key and body within 24 h get the first answer again.
+    #[param(rename = "Idempotency-Key", min_length = 1, max_length = 255)]
+    idempotency_key: Option<String>,
+}
 
 /// An answer of the write API: a status and a JSON body, kept as is for replays.
 struct Answer {
@@ -152,6 +165,18 @@ fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Answer> {
         .map_err(|e| Answer::error(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))
 }
 
+/// A 404 for an id that cannot be an incident's, before the database sees it (PostgreSQL
+/// refuses some strings, e.g. with NUL bytes, outright: that would be a 503).
+fn implausible(id: &str) -> Option<Response> {
+    if super::api::plausible_id(id) {
+        return None;
+    }
+    let a = Answer::refused(Refusal::NoSuchIncident {
+        incident: id.to_string(),
+    });
+    Some(json_response(a.status, a.body.to_string(), false))
+}
+
 /// The incident as the read API shows it, after a change.
 async fn incident_answer(
     state: &AppState,
@@ -166,10 +191,12 @@ async fn incident_answer(
     })
 }
 
-#[derive(Deserialize)]
+/// A new incident. Mentions in the title are not parsed: the text is shown as written.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct DeclareBody {
+pub struct NewIncident {
     title: String,
+    /// A severity name of the policy, e.g. `P1`.
     severity: String,
     #[serde(default)]
     description: String,
@@ -179,14 +206,34 @@ struct DeclareBody {
     private: bool,
     #[serde(default)]
     drill: bool,
+    /// The Slack user id (U… or W…) to declare as; `api` when left out.
     reporter: Option<String>,
 }
 
-/// `POST /api/incidents`
+/// Declare an incident, as `api` (or as `reporter`), with an admin's rights.
+#[utoipa::path(
+    post,
+    path = "/api/incidents",
+    tag = "write",
+    params(IdempotencyKey),
+    request_body(content = NewIncident, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Declared", body = IncidentBody),
+        (status = 200, description = "A replay: this Idempotency-Key already declared it", body = IncidentBody,
+            headers(("idempotent-replayed" = String, description = "true"))),
+        (status = 400, description = "The body or the Idempotency-Key is invalid", body = ApiError),
+        (status = 401, description = "Missing or wrong bearer token", body = ApiError,
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 409, description = "A request with this Idempotency-Key is still being handled", body = ApiError,
+            headers(("Retry-After" = String, description = "Seconds"))),
+        (status = 422, description = "Refused (e.g. unknown severity), or the Idempotency-Key was used with another body", body = RefusedBody),
+        (status = 503, description = "The database is unreachable", body = String, content_type = "text/plain"),
+    )
+)]
 pub async fn declare(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let route = "POST /api/incidents";
     idempotent(&state, route, &headers, &body, || async {
-        let req: DeclareBody = match parse(&body) {
+        let req: NewIncident = match parse(&body) {
             Ok(r) => r,
             Err(a) => return Ok(a),
         };
@@ -222,23 +269,46 @@ pub async fn declare(State(state): State<AppState>, headers: HeaderMap, body: By
     .await
 }
 
-#[derive(Deserialize)]
+/// A status update; `status` moves the incident on at the same time.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct UpdateBody {
+pub struct NewUpdate {
     text: String,
+    /// One of investigating, identified, mitigating, monitoring.
     status: Option<String>,
 }
 
-/// `POST /api/incidents/{id}/updates`
+/// Post a status update on an open incident.
+#[utoipa::path(
+    post,
+    path = "/api/incidents/{id}/updates",
+    tag = "write",
+    params(("id" = String, Path, description = "Incident id, e.g. INC-20261122-001"), IdempotencyKey),
+    request_body(content = NewUpdate, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Posted; the incident as it is now", body = IncidentBody),
+        (status = 400, description = "The body or the Idempotency-Key is invalid", body = ApiError),
+        (status = 401, description = "Missing or wrong bearer token", body = ApiError,
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No such incident", body = RefusedBody),
+        (status = 409, description = "A request with this Idempotency-Key is still being handled", body = ApiError,
+            headers(("Retry-After" = String, description = "Seconds"))),
+        (status = 422, description = "Refused (e.g. the incident is resolved), or the Idempotency-Key was used with another body", body = RefusedBody),
+        (status = 503, description = "The database is unreachable", body = String, content_type = "text/plain"),
+    )
+)]
 pub async fn post_update(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(refused) = implausible(&id) {
+        return refused;
+    }
     let route = format!("POST /api/incidents/{id}/updates");
     idempotent(&state, &route, &headers, &body, || async {
-        let req: UpdateBody = match parse(&body) {
+        let req: NewUpdate = match parse(&body) {
             Ok(r) => r,
             Err(a) => return Ok(a),
         };
@@ -278,25 +348,47 @@ pub async fn post_update(
     .await
 }
 
-#[derive(Deserialize, Default)]
+/// How it was resolved; the summary becomes the post-mortem's root cause.
+#[derive(Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ResolveBody {
+pub struct Resolution {
     #[serde(default)]
     summary: String,
 }
 
-/// `POST /api/incidents/{id}/resolve`
+/// Resolve an incident. An empty body resolves it without a summary.
+#[utoipa::path(
+    post,
+    path = "/api/incidents/{id}/resolve",
+    tag = "write",
+    params(("id" = String, Path, description = "Incident id, e.g. INC-20261122-001"), IdempotencyKey),
+    request_body(content = Option<Resolution>, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Resolved; the incident as it is now", body = IncidentBody),
+        (status = 400, description = "The body or the Idempotency-Key is invalid", body = ApiError),
+        (status = 401, description = "Missing or wrong bearer token", body = ApiError,
+            headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No such incident", body = RefusedBody),
+        (status = 409, description = "A request with this Idempotency-Key is still being handled", body = ApiError,
+            headers(("Retry-After" = String, description = "Seconds"))),
+        (status = 422, description = "Refused (e.g. already resolved), or the Idempotency-Key was used with another body", body = RefusedBody),
+        (status = 503, description = "The database is unreachable", body = String, content_type = "text/plain"),
+    )
+)]
 pub async fn resolve(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(refused) = implausible(&id) {
+        return refused;
+    }
     let route = format!("POST /api/incidents/{id}/resolve");
     idempotent(&state, &route, &headers, &body, || async {
         // An empty body is a resolve without a summary.
-        let req: ResolveBody = if body.iter().all(u8::is_ascii_whitespace) {
-            ResolveBody::default()
+        let req: Resolution = if body.iter().all(u8::is_ascii_whitespace) {
+            Resolution::default()
         } else {
             match parse(&body) {
                 Ok(r) => r,

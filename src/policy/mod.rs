@@ -8,11 +8,14 @@
 //! - `mod.rs`: the validated types and lookups;
 //! - `builtin.rs`: the defaults;
 //! - `priority.rs`: the impact × urgency matrix that suggests a severity;
-//! - `file.rs`: reading and validating the TOML file, with line-numbered errors.
+//! - `file/`: reading and validating the TOML file, with line-numbered errors;
+//! - `tests/`: the tests of all of the above.
 
 mod builtin;
 mod file;
 mod priority;
+#[cfg(test)]
+mod tests;
 
 pub use priority::{Impact, Urgency};
 

@@ -10,9 +10,9 @@ use super::mrkdwn::{channel_link, escape, mention, split, strip_invisible, trunc
 use super::notices::{action_item_line, status_emoji};
 use super::time::{datetime, hhmm};
 use super::MAX_SECTION_TEXT;
-use crate::incident::model::{Incident, Status};
+use crate::incident::model::Incident;
 use crate::policy::{Policy, Severity};
-use crate::slack::ids;
+use crate::slack::button::{role_block_id, Button};
 use serde_json::{json, Value};
 
 /// Slack's limits on a header's text and a topic.
@@ -21,7 +21,8 @@ pub const MAX_TOPIC: usize = 250;
 /// How much of a title the announcement and other mrkdwn lines show.
 const MAX_TITLE_IN_TEXT: usize = 1_000;
 
-fn plain(text: &str) -> Value {
+/// A `plain_text` object (shown literally by Slack; emoji names still render).
+pub(super) fn plain(text: &str) -> Value {
     json!({"type": "plain_text", "text": text, "emoji": true})
 }
 
@@ -128,9 +129,15 @@ pub fn card(policy: &Policy, inc: &Incident) -> Value {
     blocks.push(json!({"type": "divider"}));
     blocks.extend(role_board(policy, inc));
     if inc.status.is_open() {
+        let update = Button::PostUpdate {
+            incident: inc.id.clone(),
+        };
+        let resolve = Button::Resolve {
+            incident: inc.id.clone(),
+        };
         blocks.push(json!({"type": "actions", "block_id": format!("card:{}", inc.id), "elements": [
-            {"type": "button", "action_id": ids::POST_UPDATE, "style": "primary", "text": plain("Post update"), "value": inc.id},
-            {"type": "button", "action_id": ids::RESOLVE, "text": plain("Resolve"), "value": inc.id},
+            {"type": "button", "action_id": update.action_id(), "style": "primary", "text": plain("Post update"), "value": update.value()},
+            {"type": "button", "action_id": resolve.action_id(), "text": plain("Resolve"), "value": resolve.value()},
         ]}));
     }
     Value::Array(blocks)
@@ -145,13 +152,21 @@ pub fn role_board(policy: &Policy, inc: &Incident) -> Vec<Value> {
         if !inc.status.is_open() {
             continue;
         }
-        let mut select = json!({"type": "users_select", "action_id": ids::ASSIGN_ROLE,
+        let take = Button::TakeRole {
+            incident: inc.id.clone(),
+            role: role.key.clone(),
+        };
+        let assign = Button::AssignRole {
+            incident: inc.id.clone(),
+            role: role.key.clone(),
+        };
+        let mut select = json!({"type": "users_select", "action_id": assign.action_id(),
             "placeholder": plain(&truncate(&format!("Assign {}", role.name), 150))});
         if let Some(user) = inc.holder(&role.key) {
             select["initial_user"] = json!(user);
         }
-        blocks.push(json!({"type": "actions", "block_id": format!("role:{}:{}", inc.id, role.key), "elements": [
-            {"type": "button", "action_id": ids::TAKE_ROLE, "text": plain("Take role"), "value": format!("{}:{}", inc.id, role.key)},
+        blocks.push(json!({"type": "actions", "block_id": role_block_id(&inc.id, &role.key), "elements": [
+            {"type": "button", "action_id": take.action_id(), "text": plain("Take role"), "value": take.value()},
             select,
         ]}));
     }
@@ -179,9 +194,15 @@ pub fn announcement(policy: &Policy, inc: &Incident) -> Value {
         )}}),
     ];
     if inc.status.is_open() {
+        let join = Button::Join {
+            incident: inc.id.clone(),
+        };
+        let subscribe = Button::Subscribe {
+            incident: inc.id.clone(),
+        };
         blocks.push(json!({"type": "actions", "block_id": format!("announce:{}", inc.id), "elements": [
-            {"type": "button", "action_id": ids::JOIN, "style": "primary", "text": plain("Join"), "value": inc.id},
-            {"type": "button", "action_id": ids::SUBSCRIBE, "text": plain("Subscribe"), "value": inc.id}
+            {"type": "button", "action_id": join.action_id(), "style": "primary", "text": plain("Join"), "value": join.value()},
+            {"type": "button", "action_id": subscribe.action_id(), "text": plain("Subscribe"), "value": subscribe.value()}
         ]}));
     }
     Value::Array(blocks)
@@ -198,106 +219,6 @@ pub fn announcement_text(policy: &Policy, inc: &Incident) -> String {
     )
 }
 
-fn input(block_id: &str, label: &str, element: Value, optional: bool) -> Value {
-    json!({"type": "input", "block_id": block_id, "optional": optional, "label": plain(label), "element": element})
-}
-
-fn text_input(multiline: bool, initial: Option<&str>) -> Value {
-    let mut e = json!({"type": "plain_text_input", "action_id": ids::declare::VALUE, "multiline": multiline});
-    if let Some(v) = initial.filter(|v| !v.is_empty()) {
-        e["initial_value"] = json!(v);
-    }
-    e
-}
-
-fn option(text: &str, value: &str) -> Value {
-    json!({"text": plain(&truncate(text, 75)), "value": value})
-}
-
-/// The declare modal. `origin_channel` rides in `private_metadata` so the answer
-/// goes back where the command was typed.
-pub fn declare_modal(policy: &Policy, origin_channel: &str) -> Value {
-    use ids::declare::*;
-    let severities: Vec<Value> = policy
-        .severities
-        .iter()
-        .map(|s| {
-            let mut o = option(&s.display(), &s.name);
-            if !s.description.is_empty() {
-                o["description"] = plain(&truncate(&s.description, 75));
-            }
-            o
-        })
-        .collect();
-    json!({
-        "type": "modal",
-        "callback_id": ids::DECLARE_VIEW,
-        "private_metadata": origin_channel,
-        "title": plain("Declare incident"),
-        "submit": plain("Declare"),
-        "close": plain("Cancel"),
-        "blocks": [
-            input(TITLE, "Title", text_input(false, None), false),
-            input(SEVERITY, "Severity", json!({"type": "static_select", "action_id": VALUE,
-                "placeholder": plain("Choose, or let impact and urgency decide"), "options": severities}), true),
-            input(IMPACT, "Impact", json!({"type": "static_select", "action_id": VALUE, "options": [
-                option("All users", "all"), option("Some users", "some"), option("A single user", "single")]}), true),
-            input(URGENCY, "Urgency", json!({"type": "static_select", "action_id": VALUE, "options": [
-                option("Complete failure", "complete"), option("Degraded", "degraded")]}), true),
-            input(SERVICE, "Affected service", text_input(false, None), true),
-            input(DESCRIPTION, "Description", text_input(true, None), true),
-            input(PRIVATE, "Visibility", json!({"type": "checkboxes", "action_id": VALUE, "options": [
-                option("Private incident (private channel, not announced)", "private")]}), true),
-            input(DRILL, "Drill", json!({"type": "checkboxes", "action_id": VALUE, "options": [
-                option("Drill: an exercise, nobody is paged", "drill")]}), true),
-        ]
-    })
-}
-
-/// The update modal: current status, impact, actions taken, next steps, ETA.
-pub fn update_modal(inc: &Incident) -> Value {
-    use ids::update::*;
-    let statuses: Vec<Value> = Status::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| option(s.title(), s.as_str()))
-        .collect();
-    let current = option(inc.status.title(), inc.status.as_str());
-    json!({
-        "type": "modal",
-        "callback_id": ids::UPDATE_VIEW,
-        "private_metadata": inc.id,
-        "title": plain("Status update"),
-        "submit": plain("Post update"),
-        "close": plain("Cancel"),
-        "blocks": [
-            input(STATUS, "Current status", json!({"type": "static_select", "action_id": ids::declare::VALUE,
-                "options": statuses, "initial_option": current}), false),
-            input(SUMMARY, "What is going on", text_input(true, None), false),
-            input(IMPACT, "Impact", text_input(false, Some(&inc.impact)), true),
-            input(ACTIONS, "Actions taken", text_input(true, None), true),
-            input(NEXT, "Next steps", text_input(true, None), true),
-            input(ETA, "ETA", text_input(false, None), true),
-        ]
-    })
-}
-
-/// Asks for the resolution summary (it becomes the post-mortem's root cause).
-pub fn resolve_modal(inc: &Incident) -> Value {
-    json!({
-        "type": "modal",
-        "callback_id": ids::RESOLVE_VIEW,
-        "private_metadata": inc.id,
-        "title": plain("Resolve incident"),
-        "submit": plain("Resolve"),
-        "close": plain("Cancel"),
-        "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": format!("*{}* {}", escape(&inc.id), user_text(&truncate(&inc.title, 200)))}},
-            input(ids::RESOLVE_SUMMARY, "What fixed it, and what caused it?", text_input(true, None), false),
-        ]
-    })
-}
-
 /// `actions`: each open item with a "Done" button; done ones struck through.
 pub fn action_items(inc: &Incident, items: &[crate::incident::model::ActionItem]) -> Value {
     let mut blocks = vec![
@@ -308,8 +229,9 @@ pub fn action_items(inc: &Incident, items: &[crate::incident::model::ActionItem]
         let mut section = json!({"type": "section", "block_id": format!("action_item:{}", item.id),
             "text": {"type": "mrkdwn", "text": if item.done { format!("~{line}~ :white_check_mark:") } else { line }}});
         if !item.done {
-            section["accessory"] = json!({"type": "button", "action_id": ids::ACTION_DONE,
-                "text": plain("Done"), "value": item.id.to_string()});
+            let done = Button::ActionDone { item: item.id };
+            section["accessory"] = json!({"type": "button", "action_id": done.action_id(),
+                "text": plain("Done"), "value": done.value()});
         }
         blocks.push(section);
     }

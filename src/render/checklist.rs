@@ -3,18 +3,13 @@
 use super::mrkdwn::escape;
 use super::Message;
 use crate::incident::model::Incident;
-use crate::slack::ids;
+use crate::slack::button::Button;
 use serde_json::{json, Value};
 
 /// Slack takes at most 10 options per checkboxes element.
 pub const ITEMS_PER_BLOCK: usize = 10;
 /// Slack's limit on an option's text.
 const MAX_OPTION_TEXT: usize = 75;
-
-/// The block id of chunk `chunk` of `inc`'s checklist: `checklist:{id}:{chunk}`.
-pub fn block_id(inc: &Incident, chunk: usize) -> String {
-    format!("checklist:{}:{chunk}", inc.id)
-}
 
 /// The checklist message; `checked` are the ticked items.
 pub fn checklist(inc: &Incident, items: &[String], checked: &[String]) -> Message {
@@ -39,14 +34,17 @@ pub fn checklist(inc: &Incident, items: &[String], checked: &[String]) -> Messag
             .filter(|(_, it)| checked.contains(it))
             .map(|(i, it)| option(i, it))
             .collect();
+        let button = Button::Checklist {
+            incident: inc.id.clone(),
+            chunk,
+        };
         let mut element =
-            json!({"type": "checkboxes", "action_id": ids::CHECKLIST, "options": options});
+            json!({"type": "checkboxes", "action_id": button.action_id(), "options": options});
         if !initial.is_empty() {
             element["initial_options"] = Value::Array(initial);
         }
-        blocks.push(
-            json!({"type": "actions", "block_id": block_id(inc, chunk), "elements": [element]}),
-        );
+        blocks
+            .push(json!({"type": "actions", "block_id": button.block_id(), "elements": [element]}));
     }
     let list: Vec<String> = items.iter().map(|i| format!("☐ {}", escape(i))).collect();
     Message {

@@ -9,7 +9,8 @@
 //! - [`mrkdwn`]: escaping, mentions, links, cutting and splitting long text
 //! - [`notices`]: every [`crate::incident::Notice`], worded
 //! - [`answers`]: refusals, replies, `list`, `timeline`, `stats`, `help`
-//! - [`blocks`]: the card, the role board, the announcement, the topic, the modals
+//! - [`blocks`]: the card, the role board, the announcement, the topic
+//! - [`modals`]: each modal's view and the reader of its submission, side by side
 //! - [`channel_name`]: channel names from titles in any script
 //! - [`postmortem`]: the post-mortem draft in Markdown
 //! - [`time`]: times and durations as people read them
@@ -19,6 +20,7 @@ pub mod blocks;
 pub mod canvas;
 pub mod channel_name;
 pub mod checklist;
+pub mod modals;
 pub mod mrkdwn;
 pub mod notices;
 pub mod postmortem;

@@ -6,9 +6,9 @@ use super::mrkdwn::{escape, mention, mention_target, mentions, user_text};
 use super::time::{cadence, hhmm, human_ms};
 use super::Message;
 use crate::incident::effect::{EscalationCause, Notice};
-use crate::incident::model::{ActionItem, Incident, Status, StatusUpdate};
+use crate::incident::model::{ActionItem, Incident, Status, StatusUpdate, IC_ROLE};
 use crate::policy::Policy;
-use crate::slack::ids;
+use crate::slack::button::{role_block_id, Button, Snooze};
 use serde_json::{json, Value};
 
 /// The emoji that goes with a status.
@@ -300,24 +300,37 @@ fn reminder_text(
 }
 
 fn reminder_blocks(incident_id: &str, text: &str) -> Value {
+    let update = Button::PostUpdate {
+        incident: incident_id.to_string(),
+    };
+    let mut elements = vec![json!(
+        {"type": "button", "action_id": update.action_id(), "style": "primary",
+         "text": {"type": "plain_text", "text": "Post update"}, "value": update.value()}
+    )];
+    for snooze in Snooze::ALL {
+        let b = Button::Snooze {
+            incident: incident_id.to_string(),
+            snooze,
+        };
+        elements.push(json!({"type": "button", "action_id": b.action_id(),
+            "text": {"type": "plain_text", "text": snooze.label()}, "value": b.value()}));
+    }
     json!([
         {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-        {"type": "actions", "block_id": format!("reminder:{incident_id}"), "elements": [
-            {"type": "button", "action_id": ids::POST_UPDATE, "style": "primary",
-             "text": {"type": "plain_text", "text": "Post update"}, "value": incident_id},
-            {"type": "button", "action_id": ids::SNOOZE_15, "text": {"type": "plain_text", "text": "Snooze 15m"}, "value": incident_id},
-            {"type": "button", "action_id": ids::SNOOZE_30, "text": {"type": "plain_text", "text": "Snooze 30m"}, "value": incident_id},
-            {"type": "button", "action_id": ids::SNOOZE_60, "text": {"type": "plain_text", "text": "Snooze 1h"}, "value": incident_id}
-        ]}
+        {"type": "actions", "block_id": format!("reminder:{incident_id}"), "elements": elements}
     ])
 }
 
 fn no_ic_blocks(incident_id: &str, text: &str) -> Value {
+    let take = Button::TakeRole {
+        incident: incident_id.to_string(),
+        role: IC_ROLE.to_string(),
+    };
     json!([
         {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-        {"type": "actions", "block_id": format!("role:{incident_id}:ic"), "elements": [
-            {"type": "button", "action_id": ids::TAKE_ROLE, "style": "primary",
-             "text": {"type": "plain_text", "text": "Take Incident Commander"}, "value": format!("{incident_id}:ic")}
+        {"type": "actions", "block_id": role_block_id(incident_id, IC_ROLE), "elements": [
+            {"type": "button", "action_id": take.action_id(), "style": "primary",
+             "text": {"type": "plain_text", "text": "Take Incident Commander"}, "value": take.value()}
         ]}
     ])
 }

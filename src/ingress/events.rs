@@ -2,42 +2,30 @@
 //! (`X-Slack-Retry-Num`) are recognised by `event_id` and acknowledged without effect.
 //! `reaction_added` adds the reacted message to an incident's timeline.
 
-use super::{bad_request, unavailable, AppState};
-use crate::slack::payload::{parse_event, EventBody};
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use super::{Ack, IngressError};
+use crate::service::Service;
+use crate::slack::payload::EventBody;
+use serde_json::json;
 
-pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let event = match parse_event(&body) {
-        Ok(e) => e,
-        Err(e) => return bad_request(e),
-    };
+/// One Events API body, already authenticated and parsed from its transport's framing.
+/// `retry` is Slack's delivery attempt (0 for the first), only logged: duplicates are
+/// recognised by `event_id` whatever the attempt says.
+pub async fn handle(service: &Service, event: EventBody, retry: u64) -> Result<Ack, IngressError> {
     match event {
         EventBody::UrlVerification { challenge } => {
-            axum::Json(serde_json::json!({ "challenge": challenge })).into_response()
+            Ok(Ack::Json(json!({ "challenge": challenge })))
         }
         EventBody::Callback { event_id, event } => {
-            let service = &state.service;
-            let first = match service
+            let first = service
                 .store
                 .first_delivery_of(&event_id, service.clock.now_ms())
-                .await
-            {
-                Ok(first) => first,
-                Err(e) => return unavailable(e),
-            };
-            let retry = headers
-                .get("x-slack-retry-num")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("0");
+                .await?;
             if !first {
                 service
                     .metrics
                     .inc("warroom_events_total", "result=\"duplicate\"");
                 tracing::debug!(%event_id, %retry, "duplicate event ignored");
-                return "".into_response();
+                return Ok(Ack::Empty);
             }
             let kind = event
                 .get("type")
@@ -53,11 +41,11 @@ pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Byt
                     tracing::warn!(%event_id, error = %e, "reaction not added to the timeline");
                 }
             }
-            "".into_response()
+            Ok(Ack::Empty)
         }
         EventBody::Other(kind) => {
             tracing::debug!(kind, "event type ignored");
-            "".into_response()
+            Ok(Ack::Empty)
         }
     }
 }

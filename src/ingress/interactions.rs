@@ -1,32 +1,24 @@
-//! `POST /slack/interactions`: buttons, selects, modal submissions and the message
-//! shortcut. Each becomes an action on an incident through the same service path as a
-//! slash command. Refusals reach the user as ephemerals (through the outbox); modal
-//! validation errors go back in the response, where Slack shows them on the fields.
+//! Interactions: buttons, selects, modal submissions and the message shortcut. Each
+//! becomes an action on an incident through the same service path as a slash command.
+//! Refusals reach the user as ephemerals (through the outbox); modal validation errors go
+//! back in the acknowledgement, where Slack shows them on the fields.
 
 use super::commands::{open_resolve_modal, open_update_modal};
-use super::{bad_request, unavailable, AppState};
-use crate::incident::decide::{Action, DeclareRequest, UpdateFields};
+use super::{Ack, IngressError};
+use crate::incident::decide::Action;
 use crate::incident::grammar::normalize_mentions;
-use crate::incident::model::Status;
 use crate::incident::{Effect, Notice};
-use crate::policy::{Impact, Urgency};
+use crate::render::modals::{self, FieldErrors, Modal};
 use crate::render::{answers, time};
 use crate::service::{Service, ServiceError};
+use crate::slack::button::Button;
 use crate::slack::ids;
-use crate::slack::payload::{parse_interaction, ActionInfo, Interaction, ViewValues};
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use crate::slack::payload::{ActionInfo, Interaction, ViewValues};
 use serde_json::json;
-use std::collections::BTreeMap;
 
-pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
-    let interaction = match parse_interaction(&body) {
-        Ok(i) => i,
-        Err(e) => return bad_request(e),
-    };
-    let service = &state.service;
-    let result = match interaction {
+/// One interaction, already authenticated and parsed from its transport's framing.
+pub async fn handle(service: &Service, interaction: Interaction) -> Result<Ack, IngressError> {
+    let ack = match interaction {
         Interaction::BlockActions {
             user,
             channel,
@@ -42,13 +34,9 @@ pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
                         metric_label(&action.action_id)
                     ),
                 );
-                if let Err(e) =
-                    on_action(service, &user, channel.as_deref(), &trigger_id, action).await
-                {
-                    return unavailable(e);
-                }
+                on_action(service, &user, channel.as_deref(), &trigger_id, action).await?;
             }
-            Ok("".into_response())
+            Ack::Empty
         }
         Interaction::ViewSubmission {
             user,
@@ -64,7 +52,7 @@ pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
                     metric_label(&callback_id)
                 ),
             );
-            on_submission(service, &user, &callback_id, &private_metadata, &values).await
+            on_submission(service, &user, &callback_id, &private_metadata, &values).await?
         }
         Interaction::MessageAction {
             user,
@@ -80,7 +68,7 @@ pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
                 "kind=\"message_action\",action=\"add_to_timeline\"",
             );
             if callback_id != ids::ADD_TO_TIMELINE {
-                return "".into_response();
+                return Ok(Ack::Empty);
             }
             add_to_timeline(
                 service,
@@ -90,11 +78,11 @@ pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
                 &message_user,
                 &message_text,
             )
-            .await
+            .await?
         }
-        Interaction::Other(_) => Ok("".into_response()),
+        Interaction::Other(_) => Ack::Empty,
     };
-    result.unwrap_or_else(unavailable)
+    Ok(ack)
 }
 
 /// Keeps metric label values to our own ids (no user input in label values).
@@ -193,59 +181,42 @@ async fn on_action(
     trigger_id: &str,
     action: &ActionInfo,
 ) -> Result<(), ServiceError> {
-    let value = action.value.as_deref().unwrap_or("");
-    match action.action_id.as_str() {
-        ids::TAKE_ROLE => {
-            let Some((incident, role)) = value.split_once(':') else {
-                return Ok(());
-            };
-            act_and_explain(
-                service,
-                incident,
-                user,
-                channel,
-                Action::TakeRole {
-                    role: role.to_string(),
-                },
-            )
-            .await
+    let Some(button) = Button::decode(action) else {
+        return Ok(()); // not ours (an old message, a forged payload): nothing to do
+    };
+    match button {
+        Button::TakeRole { incident, role } => {
+            act_and_explain(service, &incident, user, channel, Action::TakeRole { role }).await
         }
-        ids::ASSIGN_ROLE => {
-            // block_id is "role:{incident}:{role}"; the chosen user is in selected_user.
-            let mut parts = action.block_id.splitn(3, ':');
-            let (Some("role"), Some(incident), Some(role)) =
-                (parts.next(), parts.next(), parts.next())
-            else {
-                return Ok(());
-            };
+        Button::AssignRole { incident, role } => {
             let Some(chosen) = action.selected_user.clone() else {
                 return Ok(());
             };
             act_and_explain(
                 service,
-                incident,
+                &incident,
                 user,
                 channel,
-                Action::AssignRole {
-                    role: role.to_string(),
-                    user: chosen,
-                },
+                Action::AssignRole { role, user: chosen },
             )
             .await
         }
-        ids::SNOOZE_15 | ids::SNOOZE_30 | ids::SNOOZE_60 => {
-            let minutes = match action.action_id.as_str() {
-                ids::SNOOZE_15 => 15,
-                ids::SNOOZE_30 => 30,
-                _ => 60,
-            };
-            act_and_explain(service, value, user, channel, Action::Snooze { minutes }).await
+        Button::Snooze { incident, snooze } => {
+            let minutes = snooze.minutes();
+            act_and_explain(
+                service,
+                &incident,
+                user,
+                channel,
+                Action::Snooze { minutes },
+            )
+            .await
         }
-        ids::POST_UPDATE | ids::RESOLVE => {
-            let Some(inc) = service.store.incident(value).await? else {
+        Button::PostUpdate { ref incident } | Button::Resolve { ref incident } => {
+            let Some(inc) = service.store.incident(incident).await? else {
                 return Ok(());
             };
-            let problem = if action.action_id == ids::POST_UPDATE {
+            let problem = if matches!(button, Button::PostUpdate { .. }) {
                 open_update_modal(service, &inc, user, trigger_id).await
             } else {
                 open_resolve_modal(service, &inc, user, trigger_id).await
@@ -255,10 +226,7 @@ async fn on_action(
                 None => Ok(()),
             }
         }
-        ids::ACTION_DONE => {
-            let Some(item) = value.parse().ok() else {
-                return Ok(());
-            };
+        Button::ActionDone { item } => {
             let Some(item) = service.store.action_item(item).await? else {
                 return Ok(());
             };
@@ -272,8 +240,8 @@ async fn on_action(
             )
             .await
         }
-        ids::JOIN => {
-            let Some(inc) = service.store.incident(value).await? else {
+        Button::Join { incident } => {
+            let Some(inc) = service.store.incident(&incident).await? else {
                 return Ok(());
             };
             if !inc.status.is_open() || inc.private {
@@ -293,21 +261,23 @@ async fn on_action(
                 )
                 .await
         }
-        ids::CHECKLIST => super::checklist::on_check(service, user, action).await,
-        ids::SUBSCRIBE => {
-            let Some(inc) = service.store.incident(value).await? else {
+        Button::Checklist { incident, chunk } => {
+            super::checklist::on_check(service, user, &incident, chunk, &action.selected_options)
+                .await
+        }
+        Button::Subscribe { incident } => {
+            let Some(inc) = service.store.incident(&incident).await? else {
                 return Ok(());
             };
             let text = super::subscriptions::subscribe(service, &inc, user).await?;
             explain(service, &inc.id, user, channel, text).await
         }
-        _ => Ok(()),
     }
 }
 
 /// `{"response_action":"errors"}`: Slack shows each message under its block.
-fn field_errors(errors: BTreeMap<&str, String>) -> Response {
-    axum::Json(json!({"response_action": "errors", "errors": errors})).into_response()
+fn field_errors(errors: FieldErrors) -> Ack {
+    Ack::Json(json!({"response_action": "errors", "errors": errors}))
 }
 
 async fn on_submission(
@@ -316,121 +286,48 @@ async fn on_submission(
     callback_id: &str,
     metadata: &str,
     values: &ViewValues,
-) -> Result<Response, ServiceError> {
-    match callback_id {
-        ids::DECLARE_VIEW => submit_declare(service, user, metadata, values).await,
-        ids::UPDATE_VIEW => {
-            let status = values
-                .selected(ids::update::STATUS)
-                .and_then(|s| Status::parse(&s));
-            let Some(summary) = values.text(ids::update::SUMMARY) else {
-                return Ok(field_errors(BTreeMap::from([(
-                    ids::update::SUMMARY,
-                    "Say what is going on.".to_string(),
-                )])));
-            };
-            let text = |b: &str| {
-                values
-                    .text(b)
-                    .map(|t| normalize_mentions(&t))
-                    .unwrap_or_default()
-            };
-            let fields = UpdateFields {
-                status,
-                summary: normalize_mentions(&summary),
-                impact: text(ids::update::IMPACT),
-                actions_taken: text(ids::update::ACTIONS),
-                next_steps: text(ids::update::NEXT),
-                eta: text(ids::update::ETA),
-            };
-            Ok(
-                match service
+) -> Result<Ack, ServiceError> {
+    let Some(modal) = Modal::from_callback_id(callback_id) else {
+        return Ok(Ack::Empty); // not a view warroom opened
+    };
+    // Each modal's reader gives the typed request or the errors to show on its fields; a
+    // refusal is shown on the field it is about.
+    let (answer, refusal_field) = match modal {
+        Modal::Declare => {
+            let origin_channel = metadata;
+            match modals::declare::read(values, &service.policy, user, origin_channel) {
+                Err(errors) => return Ok(field_errors(errors)),
+                Ok(req) => (
+                    service.declare(req).await?.map(|_| ()),
+                    modals::declare::SEVERITY,
+                ),
+            }
+        }
+        Modal::Update => match modals::update::read(values) {
+            Err(errors) => return Ok(field_errors(errors)),
+            Ok(fields) => (
+                service
                     .act(metadata, user, Action::PostUpdate(fields))
                     .await?
-                {
-                    Ok(_) => "".into_response(),
-                    Err(refusal) => field_errors(BTreeMap::from([(
-                        ids::update::SUMMARY,
-                        answers::refusal_plain(&service.policy, &refusal),
-                    )])),
-                },
-            )
-        }
-        ids::RESOLVE_VIEW => {
-            let Some(summary) = values.text(ids::RESOLVE_SUMMARY) else {
-                return Ok(field_errors(BTreeMap::from([(
-                    ids::RESOLVE_SUMMARY,
-                    "Write a short summary: it becomes the post-mortem's root cause.".to_string(),
-                )])));
-            };
-            let action = Action::Resolve {
-                summary: normalize_mentions(&summary),
-            };
-            Ok(match service.act(metadata, user, action).await? {
-                Ok(_) => "".into_response(),
-                Err(refusal) => field_errors(BTreeMap::from([(
-                    ids::RESOLVE_SUMMARY,
-                    answers::refusal_plain(&service.policy, &refusal),
-                )])),
-            })
-        }
-        _ => Ok("".into_response()),
-    }
-}
-
-async fn submit_declare(
-    service: &Service,
-    user: &str,
-    origin_channel: &str,
-    values: &ViewValues,
-) -> Result<Response, ServiceError> {
-    use ids::declare::*;
-    let mut errors = BTreeMap::new();
-    let title = values.text(TITLE);
-    if title.is_none() {
-        errors.insert(TITLE, "Give the incident a title.".to_string());
-    }
-    let impact = values.selected(IMPACT).and_then(|v| Impact::parse(&v));
-    let urgency = values.selected(URGENCY).and_then(|v| Urgency::parse(&v));
-    let severity = match values.selected(SEVERITY) {
-        Some(s) => Some(s),
-        None => match (impact, urgency) {
-            (Some(i), Some(u)) => service
-                .policy
-                .suggest_severity(i, u)
-                .map(|s| s.name.clone()),
-            _ => None,
+                    .map(|_| ()),
+                modals::update::SUMMARY,
+            ),
+        },
+        Modal::Resolve => match modals::resolve::read(values) {
+            Err(errors) => return Ok(field_errors(errors)),
+            Ok(summary) => (
+                service
+                    .act(metadata, user, Action::Resolve { summary })
+                    .await?
+                    .map(|_| ()),
+                modals::resolve::SUMMARY,
+            ),
         },
     };
-    if severity.is_none() {
-        errors.insert(
-            SEVERITY,
-            "Choose a severity, or set both impact and urgency so warroom can suggest one."
-                .to_string(),
-        );
-    }
-    let (Some(title), Some(severity)) = (title, severity) else {
-        return Ok(field_errors(errors));
-    };
-    let impact_text = impact.map(|i| i.label().to_string()).unwrap_or_default();
-    let req = DeclareRequest {
-        title: normalize_mentions(&title),
-        severity,
-        private: values.checked(PRIVATE).iter().any(|v| v == "private"),
-        drill: values.checked(DRILL).iter().any(|v| v == "drill"),
-        reporter: user.to_string(),
-        origin_channel: origin_channel.to_string(),
-        description: values
-            .text(DESCRIPTION)
-            .map(|t| normalize_mentions(&t))
-            .unwrap_or_default(),
-        service: values.text(SERVICE).unwrap_or_default(),
-        impact: impact_text,
-    };
-    Ok(match service.declare(req).await? {
-        Ok(_) => "".into_response(),
-        Err(refusal) => field_errors(BTreeMap::from([(
-            SEVERITY,
+    Ok(match answer {
+        Ok(()) => Ack::Empty,
+        Err(refusal) => field_errors(FieldErrors::from([(
+            refusal_field,
             answers::refusal_plain(&service.policy, &refusal),
         )])),
     })
@@ -444,7 +341,7 @@ async fn add_to_timeline(
     message_ts: &str,
     author: &str,
     text: &str,
-) -> Result<Response, ServiceError> {
+) -> Result<Ack, ServiceError> {
     let Some(inc) = service.store.incident_by_channel(channel).await? else {
         service
             .send(
@@ -456,7 +353,7 @@ async fn add_to_timeline(
                 }],
             )
             .await?;
-        return Ok("".into_response());
+        return Ok(Ack::Empty);
     };
     let at = message_ts
         .split('.')
@@ -475,5 +372,5 @@ async fn add_to_timeline(
     let text = crate::render::mrkdwn::unescape(&normalize_mentions(text));
     let note = format!("{who} at {when}: {text}");
     act_and_explain(service, &inc.id, user, Some(channel), Action::Note(note)).await?;
-    Ok("".into_response())
+    Ok(Ack::Empty)
 }

@@ -2,31 +2,34 @@
 //!
 //! With an app-level token (`SLACK_APP_TOKEN`, `xapp-…`) the client asks
 //! `apps.connections.open` for a WebSocket URL, connects, and reads Slack's envelopes. Each one
-//! is turned back into the request Slack would have POSTed over HTTP and run through the very
-//! same handlers ([`crate::http::slack_routes_unverified`], driven in-process with
-//! `tower::ServiceExt::oneshot`): the app token has already authenticated the traffic, so only
-//! the signature check is left out. The handler's answer becomes the envelope's ack:
+//! is read into the same payload types as an HTTP body and handled by the very same
+//! transport-neutral handlers ([`crate::ingress`]): the app token has already authenticated
+//! the traffic, so there is no signature to check. The handler's answer becomes the ack:
 //!
 //! - 2xx: `{"envelope_id"}`, plus `"payload"` when the body is JSON and the envelope
 //!   `accepts_response_payload` (an ephemeral reply, `response_action: errors`, …);
-//! - 4xx (malformed, too large): a bare ack and a one-line warning — redelivery cannot help;
-//! - 5xx (storage unavailable): no ack, so Slack treats the envelope as failed exactly as it
-//!   treats an HTTP 5xx (it shows the user an error, or redelivers an event).
+//! - malformed or too large (HTTP's 4xx): a bare ack and a one-line warning — redelivery
+//!   cannot help;
+//! - storage unavailable (HTTP's 5xx): no ack, so Slack treats the envelope as failed exactly
+//!   as it treats an HTTP 5xx (it shows the user an error, or redelivers an event).
 //!
 //! `disconnect`, a closed or failed socket, or a silent one (no frame for [`DEAD_AFTER`]) start
 //! over with a fresh `apps.connections.open`: at once after a connection that worked, with
 //! capped exponential backoff after failures. The stop signal ends it cleanly: envelopes in
 //! flight are answered, then the socket is closed.
+//!
+//! This file is the connection; `envelope.rs` turns one envelope into its ack.
 
-use crate::http::{slack_routes_unverified, AppState, MAX_BODY};
+mod envelope;
+
+use envelope::{handle, Envelope};
+
+use crate::http::AppState;
 use crate::metrics::Metrics;
+use crate::service::Service;
 use crate::slack::client::{MorphismApi, SharedApi};
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use axum::Router;
 use futures_util::{SinkExt, Stream, StreamExt};
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,7 +37,6 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
-use tower::ServiceExt;
 
 /// Budget of one `apps.connections.open` call.
 pub const OPEN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -50,15 +52,13 @@ pub const PING_EVERY: Duration = Duration::from_secs(30);
 pub const DEAD_AFTER: Duration = Duration::from_secs(90);
 /// How long in-flight envelopes may take to be answered when the connection ends.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(3);
-/// Handler answers larger than this are not forwarded as an ack payload.
-const MAX_ACK_BODY: usize = 1024 * 1024;
 
 /// The Socket Mode client: one connection at a time, for the life of the app.
 pub struct SocketMode {
     /// The Web API with the app-level token (only `apps.connections.open` is called).
     api: SharedApi,
-    /// Slack's three HTTP handlers, without the signature layer.
-    routes: Router,
+    /// What the handlers act through.
+    service: Service,
     metrics: Arc<Metrics>,
 }
 
@@ -77,23 +77,6 @@ enum Control {
     Disconnect,
 }
 
-/// A Socket Mode envelope, as Slack sends it.
-#[derive(Debug, Deserialize)]
-struct Envelope {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    envelope_id: Option<String>,
-    #[serde(default)]
-    payload: Value,
-    #[serde(default)]
-    accepts_response_payload: bool,
-    #[serde(default)]
-    retry_attempt: Option<u64>,
-    #[serde(default)]
-    reason: Option<String>,
-}
-
 impl SocketMode {
     /// A client that opens connections at `{api_url}/apps.connections.open` with `app_token`
     /// and feeds what arrives to the handlers of `state`.
@@ -107,7 +90,7 @@ impl SocketMode {
         let metrics = state.service.metrics.clone();
         SocketMode {
             api,
-            routes: slack_routes_unverified(state),
+            service: state.service,
             metrics,
         }
     }
@@ -275,7 +258,10 @@ impl SocketMode {
     /// One text frame: a control message, or an envelope to handle in its own task.
     fn on_text(&self, text: &str, in_flight: &mut JoinSet<Option<String>>) -> Control {
         let envelope: Envelope = match serde_json::from_str(text) {
-            Ok(e) => e,
+            Ok(e) => Envelope {
+                size: text.len(),
+                ..e
+            },
             Err(e) => {
                 tracing::warn!(error = %e, "Socket Mode: unreadable frame ignored");
                 return Control::Continue;
@@ -296,9 +282,9 @@ impl SocketMode {
                     tracing::warn!(kind = %envelope.kind, "Socket Mode: envelope without envelope_id ignored");
                     return Control::Continue;
                 }
-                let routes = self.routes.clone();
+                let service = self.service.clone();
                 let metrics = self.metrics.clone();
-                in_flight.spawn(async move { handle(routes, &metrics, envelope).await });
+                in_flight.spawn(async move { handle(service, &metrics, envelope).await });
                 Control::Continue
             }
         }
@@ -313,176 +299,6 @@ fn finished(done: Result<Option<String>, tokio::task::JoinError>) -> Option<Stri
             tracing::error!(error = %e, "Socket Mode: envelope handler failed");
             None
         }
-    }
-}
-
-/// The request Slack would have POSTed over HTTP for an envelope.
-struct Forward {
-    path: &'static str,
-    content_type: &'static str,
-    body: Vec<u8>,
-}
-
-/// Re-encodes an envelope's payload as the HTTP request of the same Slack feature; `Ok(None)`
-/// for envelope types warroom does not handle.
-fn forward(envelope: &Envelope) -> Result<Option<Forward>, String> {
-    let form = "application/x-www-form-urlencoded";
-    let fwd = match envelope.kind.as_str() {
-        "slash_commands" => {
-            let Value::Object(fields) = &envelope.payload else {
-                return Err("slash command payload is not an object".into());
-            };
-            Forward {
-                path: "/slack/commands",
-                content_type: form,
-                body: form_fields(fields)?.into_bytes(),
-            }
-        }
-        "interactive" => {
-            if !envelope.payload.is_object() {
-                return Err("interaction payload is not an object".into());
-            }
-            let body = serde_urlencoded::to_string([("payload", envelope.payload.to_string())])
-                .map_err(|e| format!("interaction payload: {e}"))?;
-            Forward {
-                path: "/slack/interactions",
-                content_type: form,
-                body: body.into_bytes(),
-            }
-        }
-        "events_api" => {
-            if !envelope.payload.is_object() {
-                return Err("event payload is not an object".into());
-            }
-            Forward {
-                path: "/slack/events",
-                content_type: "application/json",
-                body: envelope.payload.to_string().into_bytes(),
-            }
-        }
-        _ => return Ok(None),
-    };
-    Ok(Some(fwd))
-}
-
-/// A slash command's fields as Slack's form body: strings as they are, numbers and booleans
-/// in their text form, anything nested as JSON text; nulls are left out.
-fn form_fields(fields: &Map<String, Value>) -> Result<String, String> {
-    let pairs: Vec<(&str, String)> = fields
-        .iter()
-        .filter_map(|(k, v)| {
-            let v = match v {
-                Value::Null => return None,
-                Value::String(s) => s.clone(),
-                Value::Bool(_) | Value::Number(_) | Value::Array(_) | Value::Object(_) => {
-                    v.to_string()
-                }
-            };
-            Some((k.as_str(), v))
-        })
-        .collect();
-    serde_urlencoded::to_string(pairs).map_err(|e| format!("slash command payload: {e}"))
-}
-
-/// Runs one envelope through the HTTP handlers; returns the ack to send, or `None` to leave
-/// it unanswered (the handler could not record it).
-async fn handle(routes: Router, metrics: &Metrics, envelope: Envelope) -> Option<String> {
-    let envelope_id = envelope.envelope_id.clone()?;
-    let kind = envelope.kind.as_str();
-    let label = match kind {
-        "slash_commands" | "interactive" | "events_api" => kind,
-        _ => "other",
-    };
-    let count = |result: &str| {
-        metrics.inc(
-            "warroom_socket_envelopes_total",
-            &format!("type=\"{label}\",result=\"{result}\""),
-        )
-    };
-    let bare_ack = || json!({ "envelope_id": envelope_id }).to_string();
-
-    let fwd = match forward(&envelope) {
-        Ok(Some(fwd)) => fwd,
-        Ok(None) => {
-            tracing::debug!(kind, "Socket Mode: envelope type ignored");
-            count("ignored");
-            return Some(bare_ack());
-        }
-        Err(reason) => {
-            tracing::warn!(kind, %reason, "Socket Mode: malformed envelope");
-            count("rejected");
-            return Some(bare_ack());
-        }
-    };
-    if fwd.body.len() > MAX_BODY {
-        tracing::warn!(kind, len = fwd.body.len(), "Socket Mode: payload too large");
-        count("rejected");
-        return Some(bare_ack());
-    }
-
-    let mut request = Request::post(fwd.path).header(header::CONTENT_TYPE, fwd.content_type);
-    if let Some(n) = envelope.retry_attempt.filter(|n| *n > 0) {
-        request = request.header("x-slack-retry-num", n);
-    }
-    let request = match request.body(Body::from(fwd.body)) {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(kind, error = %e, "Socket Mode: cannot build the request");
-            count("rejected");
-            return Some(bare_ack());
-        }
-    };
-    let response = match routes.oneshot(request).await {
-        Ok(r) => r,
-        Err(never) => match never {},
-    };
-    let status = response.status();
-    let body = axum::body::to_bytes(response.into_body(), MAX_ACK_BODY)
-        .await
-        .unwrap_or_default();
-
-    if status.is_client_error() {
-        let reason = String::from_utf8_lossy(&body);
-        let reason = reason.lines().next().unwrap_or("").trim().to_string();
-        tracing::warn!(kind, status = status.as_u16(), %reason, "Socket Mode: envelope refused");
-        count("rejected");
-        return Some(bare_ack());
-    }
-    if !status.is_success() {
-        tracing::error!(
-            kind,
-            status = status.as_u16(),
-            "Socket Mode: envelope not handled; left unacknowledged"
-        );
-        count("failed");
-        return None;
-    }
-    count("ok");
-    let payload = if envelope.accepts_response_payload && kind != "events_api" {
-        ack_payload(kind, status, &body)
-    } else {
-        None
-    };
-    let mut ack = json!({ "envelope_id": envelope_id });
-    if let Some(payload) = payload {
-        ack["payload"] = payload;
-    }
-    Some(ack.to_string())
-}
-
-/// What a successful handler answer carries back to Slack: its JSON object; for a slash
-/// command, plain text too (Slack shows a text answer as the ephemeral reply).
-fn ack_payload(kind: &str, status: StatusCode, body: &[u8]) -> Option<Value> {
-    if status == StatusCode::NO_CONTENT || body.iter().all(u8::is_ascii_whitespace) {
-        return None;
-    }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(v @ Value::Object(_)) => Some(v),
-        _ if kind == "slash_commands" => {
-            let text = String::from_utf8_lossy(body).trim().to_string();
-            Some(json!({ "text": text }))
-        }
-        _ => None,
     }
 }
 
@@ -518,78 +334,6 @@ async fn until_stop<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn envelope(kind: &str, payload: Value) -> Envelope {
-        Envelope {
-            kind: kind.into(),
-            envelope_id: Some("e1".into()),
-            payload,
-            accepts_response_payload: true,
-            retry_attempt: None,
-            reason: None,
-        }
-    }
-
-    #[test]
-    fn slash_command_fields_become_a_form() {
-        let fwd = forward(&envelope(
-            "slash_commands",
-            json!({"user_id": "U1", "channel_id": "C1", "text": "declare P1 a & b",
-                "is_enterprise_install": false, "enterprise_id": null}),
-        ))
-        .unwrap()
-        .unwrap();
-        assert_eq!(fwd.path, "/slack/commands");
-        let fields: std::collections::HashMap<String, String> =
-            serde_urlencoded::from_bytes(&fwd.body).unwrap();
-        assert_eq!(fields["text"], "declare P1 a & b");
-        assert_eq!(fields["is_enterprise_install"], "false");
-        assert!(!fields.contains_key("enterprise_id"));
-    }
-
-    #[test]
-    fn interactions_become_a_payload_field_and_events_json() {
-        let payload = json!({"type": "block_actions", "user": {"id": "U1"}});
-        let fwd = forward(&envelope("interactive", payload.clone()))
-            .unwrap()
-            .unwrap();
-        assert_eq!(fwd.path, "/slack/interactions");
-        let fields: std::collections::HashMap<String, String> =
-            serde_urlencoded::from_bytes(&fwd.body).unwrap();
-        assert_eq!(
-            serde_json::from_str::<Value>(&fields["payload"]).unwrap(),
-            payload
-        );
-        let fwd = forward(&envelope("events_api", json!({"type": "event_callback"})))
-            .unwrap()
-            .unwrap();
-        assert_eq!(fwd.content_type, "application/json");
-    }
-
-    #[test]
-    fn malformed_and_unknown_envelopes() {
-        assert!(forward(&envelope("slash_commands", json!("text"))).is_err());
-        assert!(forward(&envelope("interactive", json!([1]))).is_err());
-        assert!(forward(&envelope("events_api", Value::Null)).is_err());
-        assert!(forward(&envelope("something_new", json!({})))
-            .unwrap()
-            .is_none());
-    }
-
-    #[test]
-    fn ack_payloads() {
-        let ok = StatusCode::OK;
-        assert_eq!(ack_payload("slash_commands", ok, b""), None);
-        assert_eq!(
-            ack_payload("interactive", ok, br#"{"response_action":"clear"}"#),
-            Some(json!({"response_action": "clear"}))
-        );
-        assert_eq!(ack_payload("interactive", ok, b"plain"), None);
-        assert_eq!(
-            ack_payload("slash_commands", ok, b"hi\n"),
-            Some(json!({"text": "hi"}))
-        );
-    }
 
     #[test]
     fn backoff_doubles_up_to_the_cap() {

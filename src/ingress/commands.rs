@@ -1,41 +1,31 @@
-//! `POST /slack/commands`: `/incident …` parsed by the grammar and dispatched. The
-//! answer is the HTTP response itself (ephemeral), so no Slack call is needed for it.
+//! Slash commands: `/incident …` parsed by the grammar and dispatched. The
+//! answer is the acknowledgement itself (ephemeral), so no Slack call is needed for it.
 
-use super::{bad_request, ephemeral, unavailable, AppState};
+use super::{Ack, IngressError};
 use crate::incident::decide::{Action, DeclareRequest, UpdateFields};
 use crate::incident::grammar::{self, SlashCommand};
 use crate::incident::model::Incident;
 use crate::incident::{Effect, Notice};
-use crate::render::{answers, blocks};
+use crate::render::{answers, modals};
 use crate::service::{Service, ServiceError};
-use crate::slack::payload::{parse_slash_command, SlashCommandForm};
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use crate::slack::payload::SlashCommandForm;
 
-pub async fn handle(State(state): State<AppState>, body: Bytes) -> Response {
-    let form = match parse_slash_command(&body) {
-        Ok(f) => f,
-        Err(e) => return bad_request(e),
-    };
-    let service = &state.service;
+/// One slash command, already authenticated and parsed from its transport's framing.
+pub async fn handle(service: &Service, form: &SlashCommandForm) -> Result<Ack, IngressError> {
     let command = match grammar::parse(&form.text) {
         Ok(c) => c,
         Err(e) => {
             service
                 .metrics
                 .inc("warroom_commands_total", "command=\"invalid\"");
-            return ephemeral(answers::plain(&e.0));
+            return Ok(Ack::ephemeral(answers::plain(&e.0)));
         }
     };
     service.metrics.inc(
         "warroom_commands_total",
         &format!("command=\"{}\"", command_name(&command)),
     );
-    match dispatch(service, &form, command).await {
-        Ok(response) => response,
-        Err(e) => unavailable(e),
-    }
+    Ok(dispatch(service, form, command).await?)
 }
 
 fn command_name(c: &SlashCommand) -> &'static str {
@@ -68,24 +58,19 @@ fn command_name(c: &SlashCommand) -> &'static str {
 /// `/incident stats` without a window looks back this far.
 const DEFAULT_STATS_WINDOW: std::time::Duration = std::time::Duration::from_secs(30 * 86_400);
 
-/// Empty 200: Slack shows nothing more (the effects speak in the channel).
-fn silent() -> Response {
-    "".into_response()
-}
-
 async fn dispatch(
     service: &Service,
     form: &SlashCommandForm,
     command: SlashCommand,
-) -> Result<Response, ServiceError> {
+) -> Result<Ack, ServiceError> {
     let user = form.user_id.as_str();
     if !command.needs_incident_channel() {
         return Ok(match command {
             SlashCommand::OpenDeclareModal => {
-                let view = blocks::declare_modal(&service.policy, &form.channel_id);
+                let view = modals::declare::view(&service.policy, &form.channel_id);
                 match service.open_view(&form.trigger_id, view).await {
-                    Ok(()) => silent(),
-                    Err(why) => ephemeral(format!(
+                    Ok(()) => Ack::Empty,
+                    Err(why) => Ack::ephemeral(format!(
                         "{} You can declare directly: `/incident declare &lt;{}&gt; &lt;title&gt;`",
                         answers::plain(&why),
                         answers::severity_list(&service.policy)
@@ -110,32 +95,32 @@ async fn dispatch(
                     impact: String::new(),
                 };
                 match service.declare(req).await? {
-                    Ok(inc) => ephemeral(answers::declared(&inc)),
-                    Err(refusal) => ephemeral(answers::refusal(&service.policy, &refusal)),
+                    Ok(inc) => Ack::ephemeral(answers::declared(&inc)),
+                    Err(refusal) => Ack::ephemeral(answers::refusal(&service.policy, &refusal)),
                 }
             }
-            SlashCommand::List => ephemeral(service.list_text(user).await?),
-            SlashCommand::Help => ephemeral(answers::help(&service.policy)),
+            SlashCommand::List => Ack::ephemeral(service.list_text(user).await?),
+            SlashCommand::Help => Ack::ephemeral(answers::help(&service.policy)),
             SlashCommand::Stats { window, drills } => {
                 let window = window.unwrap_or(DEFAULT_STATS_WINDOW);
-                ephemeral(answers::stats(&service.stats(window, drills).await?))
+                Ack::ephemeral(answers::stats(&service.stats(window, drills).await?))
             }
-            _ => silent(),
+            _ => Ack::Empty,
         });
     }
     let Some(inc) = service.store.incident_by_channel(&form.channel_id).await? else {
         let verb = form.text.split_whitespace().next().unwrap_or("");
         let verb = answers::plain(verb);
-        return Ok(ephemeral(format!(
+        return Ok(Ack::ephemeral(format!(
             "`/incident {verb}` works only in an incident's channel. Run it in the channel warroom created for the incident (`/incident list` shows them)."
         )));
     };
     let incident_id = inc.id.as_str();
     let act = |action: Action| async move {
         Ok::<_, ServiceError>(match service.act(incident_id, user, action).await? {
-            Ok(Some(reply)) => ephemeral(answers::reply(reply).to_string()),
-            Ok(None) => silent(),
-            Err(refusal) => ephemeral(answers::refusal(&service.policy, &refusal)),
+            Ok(Some(reply)) => Ack::ephemeral(answers::reply(reply).to_string()),
+            Ok(None) => Ack::Empty,
+            Err(refusal) => Ack::ephemeral(answers::refusal(&service.policy, &refusal)),
         })
     };
     match command {
@@ -151,9 +136,9 @@ async fn dispatch(
                     }],
                 )
                 .await?;
-            Ok(silent())
+            Ok(Ack::Empty)
         }
-        SlashCommand::OpenUpdateModal => Ok(ephemeral_or_silent(
+        SlashCommand::OpenUpdateModal => Ok(Ack::ephemeral_or_empty(
             open_update_modal(service, &inc, user, &form.trigger_id).await,
         )),
         SlashCommand::Update(text) => {
@@ -164,23 +149,25 @@ async fn dispatch(
             .await
         }
         SlashCommand::Note(text) => act(Action::Note(grammar::normalize_mentions(&text))).await,
-        SlashCommand::Timeline => Ok(ephemeral(service.timeline_text(&inc).await?)),
+        SlashCommand::Timeline => Ok(Ack::ephemeral(service.timeline_text(&inc).await?)),
         SlashCommand::Resolve(Some(summary)) => {
             act(Action::Resolve {
                 summary: grammar::normalize_mentions(&summary),
             })
             .await
         }
-        SlashCommand::Resolve(None) => Ok(ephemeral_or_silent(
+        SlashCommand::Resolve(None) => Ok(Ack::ephemeral_or_empty(
             open_resolve_modal(service, &inc, user, &form.trigger_id).await,
         )),
         SlashCommand::Close | SlashCommand::CloseForce => {
             if command == SlashCommand::CloseForce {
                 if let Err(refusal) = super::checklist::override_note(service, &inc, user).await? {
-                    return Ok(ephemeral(super::checklist::refusal_text(service, &refusal)));
+                    return Ok(Ack::ephemeral(super::checklist::refusal_text(
+                        service, &refusal,
+                    )));
                 }
             } else if let Some(text) = super::checklist::close_blocked(service, &inc).await? {
-                return Ok(ephemeral(text));
+                return Ok(Ack::ephemeral(text));
             }
             let open_items = service
                 .store
@@ -202,7 +189,7 @@ async fn dispatch(
         SlashCommand::Actions => {
             let items = service.store.action_items(&inc.id).await?;
             if items.is_empty() {
-                return Ok(ephemeral(format!(
+                return Ok(Ack::ephemeral(format!(
                     "{} has no action items yet. Add one with `/incident action &lt;text&gt; [@owner] [due YYYY-MM-DD]`.",
                     inc.id
                 )));
@@ -215,24 +202,24 @@ async fn dispatch(
                     }],
                 )
                 .await?;
-            Ok(silent())
+            Ok(Ack::Empty)
         }
         SlashCommand::Postmortem => {
             // The draft is rendered at delivery, from the incident as it is then.
             service.send(&inc.id, &[Effect::PostmortemCanvas]).await?;
-            Ok(ephemeral(crate::render::canvas::postmortem_on_its_way(
+            Ok(Ack::ephemeral(crate::render::canvas::postmortem_on_its_way(
                 &inc.id,
             )))
         }
         SlashCommand::Escalate(reason) => act(Action::Escalate { reason }).await,
-        SlashCommand::Subscribe => Ok(ephemeral(
+        SlashCommand::Subscribe => Ok(Ack::ephemeral(
             super::subscriptions::subscribe(service, &inc, user).await?,
         )),
-        SlashCommand::Unsubscribe => Ok(ephemeral(
+        SlashCommand::Unsubscribe => Ok(Ack::ephemeral(
             super::subscriptions::unsubscribe(service, &inc, user).await?,
         )),
 
-        _ => Ok(silent()),
+        _ => Ok(Ack::Empty),
     }
 }
 
@@ -250,7 +237,7 @@ pub(super) async fn open_update_modal(
         return Some(answers::refusal(&service.policy, &refusal));
     }
     match service
-        .open_view(trigger_id, blocks::update_modal(inc))
+        .open_view(trigger_id, modals::update::view(inc))
         .await
     {
         Ok(()) => None,
@@ -281,7 +268,7 @@ pub(super) async fn open_resolve_modal(
         return Some(answers::refusal(&service.policy, &refusal));
     }
     match service
-        .open_view(trigger_id, blocks::resolve_modal(inc))
+        .open_view(trigger_id, modals::resolve::view(inc))
         .await
     {
         Ok(()) => None,
@@ -290,8 +277,4 @@ pub(super) async fn open_resolve_modal(
             answers::plain(&why)
         )),
     }
-}
-
-fn ephemeral_or_silent(message: Option<String>) -> Response {
-    message.map(ephemeral).unwrap_or_else(silent)
 }

@@ -6,7 +6,6 @@ use crate::incident::model::{Incident, Status};
 use crate::incident::Refusal;
 use crate::render::{answers, checklist};
 use crate::service::{Service, ServiceError};
-use crate::slack::payload::ActionInfo;
 
 /// The items of `inc`'s checklist not ticked yet (none when its severity has no list, or
 /// before it is resolved: an open incident's list was never posted).
@@ -61,23 +60,15 @@ pub async fn override_note(
     }
 }
 
-/// A click on the checklist's checkboxes: records which items of that block are ticked.
+/// A click on the checklist's checkboxes: records which items of block `chunk` are ticked
+/// (`ticked` holds the options' values: the items' indexes in the list).
 pub async fn on_check(
     service: &Service,
     user: &str,
-    action: &ActionInfo,
+    incident_id: &str,
+    chunk: usize,
+    ticked: &[String],
 ) -> Result<(), ServiceError> {
-    // block_id = checklist:{incident}:{chunk}
-    let mut parts = action.block_id.rsplitn(2, ':');
-    let (Some(chunk), Some(rest)) = (parts.next(), parts.next()) else {
-        return Ok(());
-    };
-    let Some(incident_id) = rest.strip_prefix("checklist:") else {
-        return Ok(());
-    };
-    let Ok(chunk) = chunk.parse::<usize>() else {
-        return Ok(());
-    };
     let Some(inc) = service.store.incident(incident_id).await? else {
         return Ok(());
     };
@@ -94,12 +85,7 @@ pub async fn on_check(
         .enumerate()
         .skip(start)
         .take(checklist::ITEMS_PER_BLOCK)
-        .map(|(i, item)| {
-            (
-                item.clone(),
-                action.selected_options.contains(&i.to_string()),
-            )
-        })
+        .map(|(i, item)| (item.clone(), ticked.contains(&i.to_string())))
         .collect();
     service
         .store
