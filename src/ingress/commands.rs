@@ -207,9 +207,9 @@ async fn dispatch(
         SlashCommand::Postmortem => {
             // The draft is rendered at delivery, from the incident as it is then.
             service.send(&inc.id, &[Effect::PostmortemCanvas]).await?;
-            Ok(Ack::ephemeral(crate::render::canvas::postmortem_on_its_way(
-                &inc.id,
-            )))
+            Ok(Ack::ephemeral(
+                crate::render::canvas::postmortem_on_its_way(&inc.id),
+            ))
         }
         SlashCommand::Escalate(reason) => act(Action::Escalate { reason }).await,
         SlashCommand::Subscribe => Ok(Ack::ephemeral(
