@@ -348,3 +348,47 @@ both!(
         h.finish().await;
     }
 );
+
+both!(
+    a_deleted_channel_is_said_once_and_the_incident_goes_on,
+    |b| async move {
+        let h = Harness::start(b).await;
+        let channel = h.declare(ALICE, "P1 Login page blank").await;
+        h.command(ALICE, &channel, &format!("role ic <@{BOB}>"))
+            .await;
+        h.eventually("Bob is IC on the card", |_| {
+            h.card(&channel).plain_text().contains(BOB)
+        })
+        .await;
+        assert!(h.slack.delete_channel(&channel));
+        for text in ["update Rolling back", "update Still rolling back"] {
+            let r = h.command(BOB, &channel, text).await;
+            assert_eq!(r.status, 200);
+        }
+        let said = |s: &FakeSlack| {
+            s.messages(ANNOUNCE)
+                .iter()
+                .filter(|m| {
+                    m.thread_ts.is_some() && m.plain_text().contains("can no longer be used")
+                })
+                .count()
+        };
+        h.eventually("the loss said in the announcement thread", |s| said(s) >= 1)
+            .await;
+        h.eventually("and to the IC", |s| {
+            s.messages(&format!("D{}", &BOB[1..]))
+                .iter()
+                .any(|m| m.plain_text().contains("can no longer be used"))
+        })
+        .await;
+        // The incident goes on: updates still reach the announcement thread.
+        h.eventually("updates in the announcement thread", |s| {
+            s.messages(ANNOUNCE)
+                .iter()
+                .any(|m| m.thread_ts.is_some() && m.plain_text().contains("Still rolling back"))
+        })
+        .await;
+        assert_eq!(said(&h.slack), 1, "said once");
+        h.finish().await;
+    }
+);

@@ -4,7 +4,7 @@
 //! incident channel. Several tasks deliver different lanes concurrently; one lane (one
 //! incident) is always delivered in order.
 
-use super::lane::Lane;
+use super::lane::{Lane, Stream};
 use super::pace::{PacedApi, Pacer};
 use super::pause::DeliveryPause;
 use super::retry::{backoff, Delivery};
@@ -223,13 +223,54 @@ impl Outbox {
     }
 
     /// Tells the incident channel that something could not be done, unless the failed
-    /// effect was itself a channel message (no loops) or there is no channel.
+    /// effect was itself a channel message (no loops) or there is no channel; a lost
+    /// channel is said to the IC and in the announcement thread instead, once.
     async fn surface_failure(
         &self,
         row: &OutboxRow,
         reason: &str,
         now: i64,
     ) -> Result<(), crate::store::StoreError> {
+        let lane = Lane::parse(&row.lane);
+        let Some(incident_id) = lane.incident() else {
+            return Ok(());
+        };
+        let Some(inc) = self.store.incident(incident_id).await? else {
+            return Ok(());
+        };
+        if inc.slack.channel_id.is_none() {
+            return Ok(());
+        }
+        let in_incident_channel = !matches!(
+            lane,
+            Lane::Beside {
+                stream: Stream::Announcement | Stream::PagerDuty | Stream::Webhook,
+                ..
+            }
+        );
+        if in_incident_channel && matches!(reason, "channel_not_found" | "is_archived") {
+            // Saying so in the lost channel would fail too: tell the IC and the
+            // announcement thread instead, once, while the incident is not closed.
+            if inc.status == crate::incident::model::Status::Closed {
+                return Ok(());
+            }
+            let notice = Notice::ChannelLost {
+                reason: reason.to_string(),
+            };
+            let mut effects = vec![Effect::SayInAnnouncementThread {
+                notice: notice.clone(),
+            }];
+            if let Some(ic) = inc.roles.get("ic") {
+                effects.push(Effect::DirectMessage {
+                    user: ic.user.clone(),
+                    notice,
+                });
+            }
+            self.store
+                .say_channel_lost_once(incident_id, &effects, now)
+                .await?;
+            return Ok(());
+        }
         if matches!(
             EffectKind::parse(&row.kind),
             Some(
@@ -239,16 +280,6 @@ impl Outbox {
                     | EffectKind::Webhook
             )
         ) {
-            return Ok(());
-        }
-        let lane = Lane::parse(&row.lane);
-        let Some(incident_id) = lane.incident() else {
-            return Ok(());
-        };
-        let Some(inc) = self.store.incident(incident_id).await? else {
-            return Ok(());
-        };
-        if inc.slack.channel_id.is_none() {
             return Ok(());
         }
         let effect = Effect::Say {

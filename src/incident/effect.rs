@@ -213,6 +213,11 @@ pub enum Notice {
         what: String,
         reason: String,
     },
+    /// The incident channel is gone (`channel_not_found`) or archived (`is_archived`)
+    /// while the incident is open: said once to the IC and the announcement thread.
+    ChannelLost {
+        reason: String,
+    },
     Refused {
         refusal: Refusal,
     },

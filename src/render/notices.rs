@@ -266,6 +266,13 @@ pub fn notice(policy: &Policy, inc: &Incident, notice: &Notice) -> Message {
             escape(&what.replace('_', " ")),
             escape(reason)
         ),
+        Notice::ChannelLost { reason } => format!(
+            ":warning: The channel of {id} can no longer be used (Slack said `{}`): it was \
+             deleted or archived. The incident goes on: `/incident` commands still work from \
+             any channel warroom is in, and updates go to the announcement thread and \
+             subscribers.",
+            escape(reason)
+        ),
         Notice::Refused { refusal } => super::answers::refusal(policy, refusal),
         Notice::Replied { reply } => super::answers::reply(*reply).to_string(),
         Notice::AlertGroupResolved { source, alerts } => format!(
@@ -487,6 +494,9 @@ mod tests {
             },
             Notice::DeliveryFailed {
                 what: "set_topic".into(),
+                reason: HOSTILE.into(),
+            },
+            Notice::ChannelLost {
                 reason: HOSTILE.into(),
             },
             Notice::Refused {

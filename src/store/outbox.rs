@@ -139,6 +139,39 @@ impl Store {
         Ok(())
     }
 
+    /// Queues `effects` saying that `incident`'s channel is lost, unless that was said
+    /// already (by this worker or another): true when queued now.
+    pub async fn say_channel_lost_once(
+        &self,
+        incident: &str,
+        effects: &[Effect],
+        now: i64,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let first = sqlx::query(
+            "UPDATE incidents SET channel_lost_at = $1 WHERE id = $2 AND channel_lost_at IS NULL",
+        )
+        .bind(now)
+        .bind(incident)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if first {
+            let severity: String = sqlx::query("SELECT severity FROM incidents WHERE id = $1")
+                .bind(incident)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("severity")?;
+            let priority = self.priority_of(&severity);
+            for effect in effects {
+                insert_effect(&mut tx, incident, effect, priority, now).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(first)
+    }
+
     /// Held back before anything reached Slack (our own pacing): due again at
     /// `next_attempt_at`, the attempt given back, nothing else changed.
     pub async fn effect_defer(&self, id: i64, next_attempt_at: i64) -> StoreResult<()> {

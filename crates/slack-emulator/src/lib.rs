@@ -163,6 +163,12 @@ impl FakeSlack {
         self.shared.refuse_token(code);
     }
 
+    /// Someone deletes channel `id` (an admin's "Delete channel"): from then on Slack
+    /// answers `channel_not_found`; false when it is unknown.
+    pub fn delete_channel(&self, id: &str) -> bool {
+        self.shared.workspace().delete_channel(id)
+    }
+
     /// Someone removes `user` from channel `id` (`/kick`); false when either is unknown.
     pub fn remove_member(&self, id: &str, user: &str) -> bool {
         self.shared.workspace().remove_member(id, user)

@@ -201,6 +201,16 @@ impl Workspace {
         true
     }
 
+    /// Deletes channel `id` and its messages; false when it is unknown.
+    pub(crate) fn delete_channel(&mut self, id: &str) -> bool {
+        let Some(idx) = self.channel_index(id) else {
+            return false;
+        };
+        self.channels.remove(idx);
+        self.messages.retain(|m| m.channel != id);
+        true
+    }
+
     /// Removes `user` from channel `id`; false when the channel or the membership is unknown.
     pub(crate) fn remove_member(&mut self, id: &str, user: &str) -> bool {
         let Some(idx) = self.channel_index(id) else {
