@@ -161,8 +161,28 @@ where
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Answer> {
-    serde_json::from_slice(body)
-        .map_err(|e| Answer::error(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))
+    let invalid = |e: serde_json::Error| {
+        Answer::error(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}"))
+    };
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(invalid)?;
+    // JSON may carry `\u0000`; no text warroom keeps may (PostgreSQL refuses it outright).
+    if has_nul(&value) {
+        return Err(Answer::error(
+            StatusCode::BAD_REQUEST,
+            "invalid JSON body: text must not contain NUL characters",
+        ));
+    }
+    serde_json::from_value(value).map_err(invalid)
+}
+
+fn has_nul(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(fields) => fields.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
 }
 
 /// A 404 for an id that cannot be an incident's, before the database sees it (PostgreSQL
@@ -411,4 +431,19 @@ pub async fn resolve(
         }
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_with_nul_is_refused_before_the_database() {
+        let nul = br#"{"title": "a\u0000b", "severity": "P1"}"#;
+        let refused = parse::<serde_json::Value>(nul).unwrap_err();
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        let nested = br#"{"title": "ok", "tags": [{"\u0000": 1}]}"#;
+        assert!(parse::<serde_json::Value>(nested).is_err());
+        assert!(parse::<serde_json::Value>(br#"{"title": "a\\u0000b"}"#).is_ok());
+    }
 }

@@ -73,10 +73,13 @@ pub fn slash_command_from_json(payload: &Value) -> Result<SlashCommandForm, Payl
     with_user_and_channel(form)
 }
 
-fn with_user_and_channel(form: SlashCommandForm) -> Result<SlashCommandForm, PayloadError> {
+fn with_user_and_channel(mut form: SlashCommandForm) -> Result<SlashCommandForm, PayloadError> {
     if form.user_id.is_empty() || form.channel_id.is_empty() {
         return Err(bad("slash command without user_id or channel_id"));
     }
+    // A NUL byte (`%00`) is nothing a person meant to type, and PostgreSQL refuses to
+    // store it: it goes before the text becomes a title or a note.
+    form.text.retain(|c| c != '\0');
     Ok(form)
 }
 

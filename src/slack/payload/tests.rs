@@ -198,3 +198,9 @@ fn malformed_is_an_error_not_a_panic() {
         }
     );
 }
+
+#[test]
+fn nul_bytes_never_reach_the_text() {
+    let f = parse_slash_command(b"user_id=U1&channel_id=C1&text=declare%00 P1 x%00y").unwrap();
+    assert_eq!(f.text, "declare P1 xy");
+}
