@@ -5,10 +5,12 @@
 //! - [`pagerduty`], [`webhook`]: the other receivers
 //! - [`pace`]: Slack's rate tiers kept ahead of Slack, gravest incidents first
 //! - [`posted`]: exactly once across lost answers (tagged posts, adopted channels)
+//! - `archive`: a closed incident's channel archived after the policy's delay
 //! - `canvas`: the post-mortem draft as the incident channel's canvas (or a file)
 //! - [`retry`]: the one retry policy — backoff, transient or final, already done
 //! - [`lane`]: the order effects go out in, as a type
 
+mod archive;
 mod canvas;
 mod checklist;
 pub mod lane;
