@@ -383,3 +383,87 @@ both!(close_needs_the_checklist_or_an_override, |b| async move {
     assert_eq!(overrides[0]["actor"], ALICE);
     h.finish().await;
 });
+
+/// Moves the harness clock on by `secs`, wakes the scheduler and waits until nothing of
+/// `ids` is due any more and the outbox is empty.
+async fn advance(h: &Harness, secs: u64, ids: &[&str]) {
+    h.clock.advance(Duration::from_secs(secs));
+    h.app().service.scheduler_wake.notify_waiters();
+    let store = &h.app().service.store;
+    for _ in 0..800 {
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        let now = h.clock.now_ms();
+        let mut due = false;
+        for id in ids {
+            let inc = store.incident(id).await.unwrap().unwrap();
+            due |= inc.schedule.next_due_at().is_some_and(|t| t <= now);
+        }
+        if !due && store.outbox_depth().await.unwrap() == 0 {
+            return;
+        }
+    }
+    panic!("the scheduler and the outbox did not settle");
+}
+
+both!(
+    closed_channels_are_archived_after_the_policy_delay,
+    |b| async move {
+        const DAY: u64 = 86_400;
+        // The built-in policy: archive_after = 7d, announced a day ahead.
+        let h = Harness::start(b).await;
+        let declare = |text: &'static str| {
+            let h = &h;
+            async move {
+                let reply = h.command(ALICE, GENERAL, text).await;
+                let id = incident_id_in(&reply.text()).unwrap();
+                let channel = h.channel_of(&id).await;
+                (id, channel)
+            }
+        };
+        let (closed_id, closed) = declare("declare P3 Docs site slow").await;
+        let (open_id, open) = declare("declare P3 Status page stale").await;
+        h.command(ALICE, &closed, "resolve cache purged").await;
+        h.command(ALICE, &closed, "close --force").await;
+        h.eventually("the incident is closed", |_| {
+            !h.messages_with(&closed, "Closed").is_empty()
+        })
+        .await;
+        let ids = [closed_id.as_str(), open_id.as_str()];
+        let notice = |h: &Harness| h.messages_with(&closed, ":file_cabinet:");
+        let archived = |h: &Harness, c: &str| h.slack.channel(c).unwrap().is_archived;
+
+        advance(&h, 6 * DAY - 60, &ids).await;
+        assert!(notice(&h).is_empty(), "not a day before yet");
+        assert!(!archived(&h, &closed));
+        advance(&h, 120, &ids).await;
+        let said = notice(&h);
+        assert_eq!(said.len(), 1);
+        assert!(
+            said[0].text.contains("will be archived at"),
+            "{}",
+            said[0].text
+        );
+        assert!(!archived(&h, &closed));
+
+        advance(&h, DAY, &ids).await;
+        h.eventually("the closed incident's channel is archived", |s| {
+            s.channel(&closed).unwrap().is_archived
+        })
+        .await;
+        // An incident that is not closed keeps its channel, however old.
+        assert!(!archived(&h, &open));
+        let api: Value = h.api(&format!("/api/incidents/{closed_id}")).await.json();
+        let entries: Vec<Value> = timeline_of(&api)
+            .into_iter()
+            .filter(|e| e["kind"] == "archived")
+            .collect();
+        assert_eq!(entries.len(), 1, "{api}");
+        assert_eq!(entries[0]["actor"], "warroom");
+
+        // Once: more time passing archives nothing more, and says nothing more.
+        advance(&h, 3 * DAY, &ids).await;
+        assert_eq!(h.slack.call_count("conversations.archive"), 1);
+        assert_eq!(notice(&h).len(), 1);
+        h.finish().await;
+    }
+);

@@ -6,11 +6,13 @@
 //! - [`pace`]: Slack's rate tiers kept ahead of Slack, gravest incidents first
 //! - [`pause`]: Slack refusing the token pauses delivery (nothing lost), `/readyz` says why
 //! - [`posted`]: exactly once across lost answers (tagged posts, adopted channels)
+//! - `archive`: a closed incident's channel archived after the policy's delay
 //! - `canvas`: the post-mortem draft as the incident channel's canvas (or a file)
 //! - `join`: rejoin a public channel warroom was removed from, and call again
 //! - [`retry`]: the one retry policy — backoff, transient or final, already done
 //! - [`lane`]: the order effects go out in, as a type
 
+mod archive;
 mod canvas;
 mod checklist;
 mod join;

@@ -304,6 +304,7 @@ impl Deliverer<'_> {
             Effect::DirectMessage { user, notice } => self.direct_message(inc, user, notice).await,
             Effect::PostChecklist => self.post_checklist(inc).await,
             Effect::PostmortemCanvas => self.postmortem_canvas(inc).await,
+            Effect::ArchiveChannel => self.archive_channel(inc).await,
         }
     }
 

@@ -105,6 +105,8 @@ pub enum Effect {
     },
     /// Post the severity's post-resolution checklist, as checkboxes, in the channel.
     PostChecklist,
+    /// Archive the incident channel (closed incidents only: checked again at delivery).
+    ArchiveChannel,
 }
 
 /// Something warroom says, in the channel, the announcement thread or to one person.
@@ -225,6 +227,10 @@ pub enum Notice {
         reply: Reply,
     },
     /// The alert group behind the incident stopped firing; the incident stays as it is.
+    /// The channel will be archived at `at` (epoch ms).
+    ArchiveSoon {
+        at: i64,
+    },
     AlertGroupResolved {
         /// Where the alerts come from, e.g. `alertmanager`.
         source: String,
@@ -280,10 +286,11 @@ pub enum EffectKind {
     DirectMessage,
     PostChecklist,
     PostmortemCanvas,
+    ArchiveChannel,
 }
 
 impl EffectKind {
-    pub const ALL: [EffectKind; 18] = [
+    pub const ALL: [EffectKind; 19] = [
         EffectKind::CreateChannel,
         EffectKind::Invite,
         EffectKind::SetTopic,
@@ -302,6 +309,7 @@ impl EffectKind {
         EffectKind::DirectMessage,
         EffectKind::PostChecklist,
         EffectKind::PostmortemCanvas,
+        EffectKind::ArchiveChannel,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -324,6 +332,7 @@ impl EffectKind {
             EffectKind::DirectMessage => "direct_message",
             EffectKind::PostChecklist => "post_checklist",
             EffectKind::PostmortemCanvas => "postmortem_canvas",
+            EffectKind::ArchiveChannel => "archive_channel",
         }
     }
 
@@ -361,6 +370,7 @@ impl Effect {
             Effect::DirectMessage { .. } => EffectKind::DirectMessage,
             Effect::PostChecklist => EffectKind::PostChecklist,
             Effect::PostmortemCanvas => EffectKind::PostmortemCanvas,
+            Effect::ArchiveChannel => EffectKind::ArchiveChannel,
         }
     }
 
@@ -464,6 +474,10 @@ mod tests {
                 channel: Some("C1".into()),
             },
             Effect::PostmortemCanvas,
+            Effect::ArchiveChannel,
+            Effect::Say {
+                notice: Notice::ArchiveSoon { at: 1 },
+            },
             Effect::SayInAnnouncementThread {
                 notice: Notice::Escalated {
                     target: "S1".into(),

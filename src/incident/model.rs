@@ -120,6 +120,11 @@ pub struct Schedule {
     pub ignored_reminders: i64,
     /// Escalation causes already acted on ("timer", "reminders", "manual:N").
     pub escalations: Vec<String>,
+    /// Closed incidents: when the channel's archiving is announced, and when it happens.
+    #[serde(default)]
+    pub archive_notice_at: Option<i64>,
+    #[serde(default)]
+    pub archive_at: Option<i64>,
 }
 
 impl Schedule {
@@ -131,6 +136,8 @@ impl Schedule {
             self.target_warn_at,
             self.target_breach_at,
             self.escalate_at,
+            self.archive_notice_at,
+            self.archive_at,
         ]
         .into_iter()
         .flatten()

@@ -52,6 +52,23 @@ pub fn stop(s: &mut Schedule) {
     s.escalate_at = None;
 }
 
+/// How long before archiving the channel says so: a day, or half the delay when the
+/// policy archives sooner than two days after close.
+const ARCHIVE_NOTICE_LEAD_MS: i64 = 86_400_000;
+
+/// Closed: the channel is archived `archive_after` from now (never when `None`), with a
+/// notice ahead of it.
+pub fn plan_archive(s: &mut Schedule, archive_after: Option<std::time::Duration>, now: i64) {
+    let Some(after) = archive_after.map(ms).filter(|ms| *ms > 0) else {
+        s.archive_notice_at = None;
+        s.archive_at = None;
+        return;
+    };
+    let lead = ARCHIVE_NOTICE_LEAD_MS.min(after / 2);
+    s.archive_at = Some(now + after);
+    s.archive_notice_at = Some(now + after - lead);
+}
+
 /// How often the no-IC nag repeats: the update cadence, else the response window.
 pub fn nag_interval(sev: &Severity) -> Option<std::time::Duration> {
     sev.update_every.or(sev.respond_within)

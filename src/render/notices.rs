@@ -275,6 +275,11 @@ pub fn notice(policy: &Policy, inc: &Incident, notice: &Notice) -> Message {
         ),
         Notice::Refused { refusal } => super::answers::refusal(policy, refusal),
         Notice::Replied { reply } => super::answers::reply(*reply).to_string(),
+        Notice::ArchiveSoon { at } => format!(
+            ":file_cabinet: {id} is closed: this channel will be archived at {}. \
+             Its history stays searchable.",
+            super::time::datetime(*at),
+        ),
         Notice::AlertGroupResolved { source, alerts } => format!(
             ":large_green_circle: {} reports the alert group resolved: {}. The incident stays \
              as it is: resolve it with `/incident resolve` once you are sure.",
@@ -511,6 +516,7 @@ mod tests {
                 source: "alertmanager".into(),
                 alerts: vec![HOSTILE.into()],
             },
+            Notice::ArchiveSoon { at: NOW },
         ];
         for n in &notices {
             let m = notice(&policy, &inc, n);
@@ -535,6 +541,7 @@ mod tests {
                     | Notice::RoleBoard
                     | Notice::ActionItems { .. }
                     | Notice::Replied { .. }
+                    | Notice::ArchiveSoon { .. }
             );
             if carries_user_text {
                 assert!(unescape(&m.text).contains(HOSTILE), "{n:?}: {}", m.text);

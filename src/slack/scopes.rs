@@ -28,6 +28,11 @@ pub const METHOD_SCOPES: &[(&str, &[&str])] = &[
         &["channels:manage", "groups:write"],
     ),
     ("pins.add", &["pins:write"]),
+    // Closed incidents' channels, `archive_after` the close.
+    (
+        "conversations.archive",
+        &["channels:manage", "groups:write"],
+    ),
     // Reads the message someone reacted to with the timeline reaction; and, before a
     // retried post, looks for the message a lost answer hid (tagged with its effect) in
     // the channel, a thread or a DM.

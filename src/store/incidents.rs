@@ -92,8 +92,9 @@ impl Store {
                first_ic_at = $7, mitigated_at = $8, resolved_at = $9, closed_at = $10, last_update_at = $11,
                resolve_summary = $12, severity_since = $13, next_update_due_at = $14, next_nag_at = $15,
                target_warn_at = $16, target_breach_at = $17, escalate_at = $18, ignored_reminders = $19,
-               escalations = $20, next_due_at = $21, sched_lease_until = NULL, version = version + 1
-             WHERE id = $22 AND version = $23",
+               escalations = $20, next_due_at = $21, archive_notice_at = $22, archive_at = $23,
+               sched_lease_until = NULL, version = version + 1
+             WHERE id = $24 AND version = $25",
         )
         .bind(&inc.title)
         .bind(&inc.description)
@@ -116,6 +117,8 @@ impl Store {
         .bind(s.ignored_reminders)
         .bind(s.escalations.join(","))
         .bind(s.next_due_at())
+        .bind(s.archive_notice_at)
+        .bind(s.archive_at)
         .bind(&inc.id)
         .bind(inc.version)
         .execute(&mut **tx)

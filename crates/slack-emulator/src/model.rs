@@ -18,6 +18,8 @@ pub struct Channel {
     pub members: Vec<String>,
     /// Timestamps of the pinned messages, in pin order.
     pub pins: Vec<String>,
+    /// Archived by `conversations.archive`: read-only from then on.
+    pub is_archived: bool,
 }
 
 /// A message in a channel: top-level (`thread_ts == None`) or a thread reply.

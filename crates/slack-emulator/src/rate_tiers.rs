@@ -30,6 +30,7 @@ impl Default for RateTiers {
 }
 
 const TIER2: &[&str] = &[
+    "conversations.archive",
     "conversations.create",
     "conversations.list",
     "conversations.setTopic",

@@ -9,6 +9,7 @@
 //! Error codes and their order follow Slack's documentation of each method, so an app that
 //! handles `name_taken` or `already_in_channel` against the fake handles it against Slack.
 
+mod archive;
 mod canvases;
 mod threads;
 
@@ -46,6 +47,7 @@ pub(crate) const KNOWN_METHODS: &[&str] = &[
     "chat.postMessage",
     "chat.update",
     "canvases.edit",
+    "conversations.archive",
     "conversations.canvases.create",
     "conversations.create",
     "conversations.history",
@@ -240,6 +242,7 @@ impl Workspace {
                 topic: String::new(),
                 members,
                 pins: Vec::new(),
+                is_archived: false,
             },
             created: now,
             topic_creator: String::new(),
@@ -391,6 +394,7 @@ impl Workspace {
         match method {
             "auth.test" => Ok(auth_test()),
             "conversations.create" => self.conversations_create(args, now),
+            "conversations.archive" => self.conversations_archive(args),
             "conversations.canvases.create" => self.conversations_canvases_create(args),
             "canvases.edit" => self.canvases_edit(args),
             "conversations.invite" => self.conversations_invite(args),
@@ -432,6 +436,7 @@ impl Workspace {
                 topic: String::new(),
                 members: vec![BOT_USER_ID.to_owned()],
                 pins: Vec::new(),
+                is_archived: false,
             },
             created: now,
             creator: BOT_USER_ID.to_owned(),
@@ -446,6 +451,7 @@ impl Workspace {
 
     fn conversations_invite(&mut self, args: &Args) -> ApiResult {
         let idx = self.channel_arg(args, "channel")?;
+        self.require_unarchived(idx)?;
         let users = list_arg(args, "users");
         if users.is_empty() {
             return err("no_user");
@@ -479,6 +485,7 @@ impl Workspace {
         if self.channels[idx].channel.is_private {
             return err("method_not_supported_for_channel_type");
         }
+        self.require_unarchived(idx)?;
         let mut out = Map::new();
         if self.is_member(idx, BOT_USER_ID) {
             // Slack answers ok with a warning rather than an error here.
@@ -548,6 +555,7 @@ impl Workspace {
 
     fn conversations_set_topic(&mut self, args: &Args, now: i64) -> ApiResult {
         let idx = self.channel_arg(args, "channel")?;
+        self.require_unarchived(idx)?;
         if !self.is_member(idx, BOT_USER_ID) {
             return err("not_in_channel");
         }
@@ -589,6 +597,7 @@ impl Workspace {
                 .ok_or(ApiError::from("channel_not_found"))?,
         };
         self.require_postable(idx)?;
+        self.require_unarchived(idx)?;
         let (text, blocks) = message_content(args)?;
         let metadata = message_metadata(args)?;
         let channel_id = self.channels[idx].channel.id.clone();
@@ -678,6 +687,7 @@ impl Workspace {
     fn chat_post_ephemeral(&mut self, args: &Args, now: i64) -> ApiResult {
         let idx = self.channel_arg(args, "channel")?;
         self.require_postable(idx)?;
+        self.require_unarchived(idx)?;
         let user = str_arg(args, "user").unwrap_or_default();
         if !self.user_exists(&user) {
             return err("user_not_found");
@@ -1011,7 +1021,7 @@ impl Workspace {
             "is_im": false,
             "is_mpim": false,
             "is_private": c.is_private,
-            "is_archived": false,
+            "is_archived": c.is_archived,
             "is_general": c.name == "general",
             "is_shared": false,
             "is_org_shared": false,
@@ -1560,6 +1570,7 @@ mod tests {
                 topic: String::new(),
                 members: vec!["U1".into()],
                 pins: Vec::new(),
+                is_archived: false,
             },
             created: NOW,
             creator: "U1".into(),

@@ -120,6 +120,7 @@ pub(super) fn close(b: &mut Builder, open_items: &[ActionItem], ctx: &Ctx) -> Re
     b.incident.status = Status::Closed;
     b.incident.closed_at = Some(ctx.now);
     schedule::stop(&mut b.incident.schedule);
+    schedule::plan_archive(&mut b.incident.schedule, ctx.policy.archive_after, ctx.now);
     b.record("closed", "Closed".into());
     b.say(Notice::Closed {
         by: ctx.actor.to_string(),

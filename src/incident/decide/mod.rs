@@ -6,6 +6,7 @@
 
 mod action_items;
 mod alerts;
+mod archive;
 mod checklist;
 mod declare;
 mod escalation;

@@ -1,10 +1,11 @@
 //! What the scheduler finds due: update reminders, the no-commander nag, resolution
 //! target warnings and breaches, and the escalation timer.
 
+use super::archive;
 use super::escalation::escalate;
 use super::{severity_of, Builder, Ctx};
 use crate::incident::effect::{Effect, EscalationCause, Notice};
-use crate::incident::model::{Incident, COMMS_ROLE, IC_ROLE};
+use crate::incident::model::{Incident, Status, COMMS_ROLE, IC_ROLE};
 use crate::incident::refusal::Refusal;
 use crate::incident::schedule;
 
@@ -13,6 +14,10 @@ use crate::incident::schedule;
 pub(super) fn tick(b: &mut Builder, ctx: &Ctx) -> Result<(), Refusal> {
     let now = ctx.now;
     let due = |t: Option<i64>| t.is_some_and(|t| t <= now);
+    if b.incident.status == Status::Closed {
+        archive::tick(b, now);
+        return Ok(());
+    }
     if !b.incident.status.is_open() {
         schedule::stop(&mut b.incident.schedule);
         return Ok(());
