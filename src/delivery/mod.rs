@@ -6,6 +6,7 @@
 //! - [`pace`]: Slack's rate tiers kept ahead of Slack, gravest incidents first
 //! - [`posted`]: exactly once across lost answers (tagged posts, adopted channels)
 //! - `archive`: a closed incident's channel archived after the policy's delay
+//! - `followup`: action items' due-date DMs and the weekly digest
 //! - `canvas`: the post-mortem draft as the incident channel's canvas (or a file)
 //! - [`retry`]: the one retry policy — backoff, transient or final, already done
 //! - [`lane`]: the order effects go out in, as a type
@@ -13,6 +14,7 @@
 mod archive;
 mod canvas;
 mod checklist;
+mod followup;
 pub mod lane;
 pub mod pace;
 pub mod pagerduty;

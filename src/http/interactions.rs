@@ -294,6 +294,21 @@ async fn on_action(
                 .await
         }
         ids::CHECKLIST => super::checklist::on_check(service, user, action).await,
+        // "Snooze 1 day" / "Snooze 1 week" on an action item's due-date DM.
+        id if id.starts_with(ids::ACTION_SNOOZE) => {
+            let Some((item, days)) = value.split_once(':') else {
+                return Ok(());
+            };
+            let (Ok(item), Ok(days)) = (item.parse::<i64>(), days.parse::<u32>()) else {
+                return Ok(());
+            };
+            let Some(item) = service.store.action_item(item).await? else {
+                return Ok(());
+            };
+            let incident = item.incident_id.clone();
+            let action = Action::SnoozeActionItem { item, days };
+            act_and_explain(service, &incident, user, channel, action).await
+        }
         ids::SUBSCRIBE => {
             let Some(inc) = service.store.incident(value).await? else {
                 return Ok(());

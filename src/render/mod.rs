@@ -19,6 +19,7 @@ pub mod blocks;
 pub mod canvas;
 pub mod channel_name;
 pub mod checklist;
+pub mod followup;
 pub mod mrkdwn;
 pub mod notices;
 pub mod postmortem;

@@ -46,3 +46,6 @@ pub mod update {
 }
 
 pub const RESOLVE_SUMMARY: &str = "summary";
+
+/// "Snooze" on an action item's due-date DM; the value is `{item}:{days}`.
+pub const ACTION_SNOOZE: &str = "action_snooze";
