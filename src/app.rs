@@ -138,6 +138,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         let scheduler = Scheduler {
             service: service.clone(),
             lease: opts.lease,
+            digest_seen: Default::default(),
         };
         workers.push(tokio::spawn(scheduler.run(stop_rx.clone())));
     }

@@ -21,6 +21,7 @@ pub mod people;
 pub mod policy;
 pub mod render;
 pub mod scheduler;
+mod scheduler_followup;
 pub mod service;
 pub mod settings;
 pub mod slack;

@@ -17,6 +17,9 @@ pub struct Scheduler {
     pub service: Service,
     /// A claimed incident is ours this long; a crashed replica's claims expire after it.
     pub lease: Duration,
+    /// The latest digest slot this instance saw recorded: later passes of the same week
+    /// skip the database.
+    pub digest_seen: std::sync::atomic::AtomicI64,
 }
 
 impl Scheduler {
@@ -66,12 +69,20 @@ impl Scheduler {
         if !due.is_empty() {
             service.metrics.inc("warroom_scheduler_ticks_total", "");
         }
-        Ok(due.len())
+        let followed_up = self.follow_up(now).await?;
+        Ok(due.len() + followed_up)
     }
 
     async fn sleep_for(&self) -> Duration {
         let now = self.service.clock.now_ms();
-        match self.service.store.next_due_at().await {
+        let next = match self.service.store.next_due_at().await {
+            Ok(t) => Ok(match (t, self.next_follow_up(now).await) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }),
+            Err(e) => Err(e),
+        };
+        match next {
             Ok(Some(t)) if t > now => Duration::from_millis((t - now) as u64).min(MAX_SLEEP),
             Ok(Some(_)) => Duration::from_millis(50),
             Ok(None) => MAX_SLEEP,

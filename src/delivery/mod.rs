@@ -7,6 +7,7 @@
 //! - [`pause`]: Slack refusing the token pauses delivery (nothing lost), `/readyz` says why
 //! - [`posted`]: exactly once across lost answers (tagged posts, adopted channels)
 //! - `archive`: a closed incident's channel archived after the policy's delay
+//! - `followup`: action items' due-date DMs and the weekly digest
 //! - `canvas`: the post-mortem draft as the incident channel's canvas (or a file)
 //! - `join`: rejoin a public channel warroom was removed from, and call again
 //! - [`retry`]: the one retry policy — backoff, transient or final, already done
@@ -15,6 +16,7 @@
 mod archive;
 mod canvas;
 mod checklist;
+mod followup;
 mod join;
 pub mod lane;
 pub mod pace;

@@ -89,6 +89,7 @@ impl Deliverer<'_> {
                     text,
                     channel: Some(channel),
                 } => self.ephemeral(channel, user, text).await,
+                Effect::PostDigest { from, to } => self.post_digest(*from, *to).await,
                 other => Delivery::Failed(format!("{} needs an incident", other.kind())),
             };
         };
@@ -305,6 +306,10 @@ impl Deliverer<'_> {
             Effect::PostChecklist => self.post_checklist(inc).await,
             Effect::PostmortemCanvas => self.postmortem_canvas(inc).await,
             Effect::ArchiveChannel => self.archive_channel(inc).await,
+            Effect::RemindActionItem { item, owner } => {
+                self.remind_action_item(inc, *item, owner).await
+            }
+            Effect::PostDigest { from, to } => self.post_digest(*from, *to).await,
         }
     }
 

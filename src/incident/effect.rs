@@ -107,6 +107,18 @@ pub enum Effect {
     PostChecklist,
     /// Archive the incident channel (closed incidents only: checked again at delivery).
     ArchiveChannel,
+    /// DM `owner` that action item `item` is due, with Done and Snooze (rendered from the
+    /// item as it is at delivery: done by then, nothing is sent).
+    RemindActionItem {
+        item: i64,
+        owner: String,
+    },
+    /// The weekly digest in the announcement channel: incidents declared in
+    /// `[from, to)` and the open action items as they are at delivery. No incident.
+    PostDigest {
+        from: i64,
+        to: i64,
+    },
 }
 
 /// Something warroom says, in the channel, the announcement thread or to one person.
@@ -287,10 +299,12 @@ pub enum EffectKind {
     PostChecklist,
     PostmortemCanvas,
     ArchiveChannel,
+    RemindActionItem,
+    PostDigest,
 }
 
 impl EffectKind {
-    pub const ALL: [EffectKind; 19] = [
+    pub const ALL: [EffectKind; 21] = [
         EffectKind::CreateChannel,
         EffectKind::Invite,
         EffectKind::SetTopic,
@@ -310,6 +324,8 @@ impl EffectKind {
         EffectKind::PostChecklist,
         EffectKind::PostmortemCanvas,
         EffectKind::ArchiveChannel,
+        EffectKind::RemindActionItem,
+        EffectKind::PostDigest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -333,6 +349,8 @@ impl EffectKind {
             EffectKind::PostChecklist => "post_checklist",
             EffectKind::PostmortemCanvas => "postmortem_canvas",
             EffectKind::ArchiveChannel => "archive_channel",
+            EffectKind::RemindActionItem => "remind_action_item",
+            EffectKind::PostDigest => "post_digest",
         }
     }
 
@@ -371,6 +389,8 @@ impl Effect {
             Effect::PostChecklist => EffectKind::PostChecklist,
             Effect::PostmortemCanvas => EffectKind::PostmortemCanvas,
             Effect::ArchiveChannel => EffectKind::ArchiveChannel,
+            Effect::RemindActionItem { .. } => EffectKind::RemindActionItem,
+            Effect::PostDigest { .. } => EffectKind::PostDigest,
         }
     }
 
@@ -475,6 +495,11 @@ mod tests {
             },
             Effect::PostmortemCanvas,
             Effect::ArchiveChannel,
+            Effect::RemindActionItem {
+                item: 7,
+                owner: "U1".into(),
+            },
+            Effect::PostDigest { from: 1, to: 2 },
             Effect::Say {
                 notice: Notice::ArchiveSoon { at: 1 },
             },

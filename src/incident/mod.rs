@@ -3,6 +3,7 @@
 
 pub mod decide;
 pub mod effect;
+pub mod followup;
 pub mod grammar;
 pub mod model;
 pub mod refusal;

@@ -73,4 +73,6 @@ pub enum Refusal {
 pub enum Reply {
     /// A note went into the timeline.
     Noted,
+    /// An action item's reminder was put off.
+    ItemSnoozed,
 }

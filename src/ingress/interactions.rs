@@ -265,6 +265,15 @@ async fn on_action(
             super::checklist::on_check(service, user, &incident, chunk, &action.selected_options)
                 .await
         }
+        // "Snooze 1 day" / "Snooze 1 week" on an action item's due-date DM.
+        Button::SnoozeActionItem { item, days } => {
+            let Some(item) = service.store.action_item(item).await? else {
+                return Ok(());
+            };
+            let incident = item.incident_id.clone();
+            let action = Action::SnoozeActionItem { item, days };
+            act_and_explain(service, &incident, user, channel, action).await
+        }
         Button::Subscribe { incident } => {
             let Some(inc) = service.store.incident(&incident).await? else {
                 return Ok(());

@@ -121,6 +121,7 @@ pub fn refusal_plain(policy: &Policy, r: &Refusal) -> String {
 pub fn reply(reply: Reply) -> &'static str {
     match reply {
         Reply::Noted => "Added to the timeline.",
+        Reply::ItemSnoozed => "Snoozed: I'll remind you of it again then.",
     }
 }
 

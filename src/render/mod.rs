@@ -20,6 +20,7 @@ pub mod blocks;
 pub mod canvas;
 pub mod channel_name;
 pub mod checklist;
+pub mod followup;
 pub mod modals;
 pub mod mrkdwn;
 pub mod notices;

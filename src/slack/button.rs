@@ -18,6 +18,10 @@ const JOIN: &str = "join_incident";
 const SUBSCRIBE: &str = "subscribe_incident";
 const CHECKLIST: &str = "checklist";
 const ACTION_DONE: &str = "action_done";
+/// "Snooze" on an action item's due-date DM: a day or a week (one id each, so the two
+/// buttons of one block differ).
+const ACTION_SNOOZE_DAY: &str = "action_snooze_1";
+const ACTION_SNOOZE_WEEK: &str = "action_snooze_7";
 
 /// How long the "update due" reminder's snooze buttons put it off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +71,8 @@ pub enum Button {
     Subscribe { incident: String },
     /// "Done" beside an open action item.
     ActionDone { item: i64 },
+    /// "Snooze 1 day" (`days` 1) or "Snooze 1 week" (7) on an action item's due-date DM.
+    SnoozeActionItem { item: i64, days: u32 },
     /// The checkboxes of the post-resolution checklist, `chunk` = which block of items
     /// (the ticked ones come with the click).
     Checklist { incident: String, chunk: usize },
@@ -88,6 +94,8 @@ impl Button {
             Button::Join { .. } => JOIN,
             Button::Subscribe { .. } => SUBSCRIBE,
             Button::ActionDone { .. } => ACTION_DONE,
+            Button::SnoozeActionItem { days: 1, .. } => ACTION_SNOOZE_DAY,
+            Button::SnoozeActionItem { .. } => ACTION_SNOOZE_WEEK,
             Button::Checklist { .. } => CHECKLIST,
         }
     }
@@ -103,6 +111,7 @@ impl Button {
             | Button::Join { incident }
             | Button::Subscribe { incident } => Some(incident.clone()),
             Button::ActionDone { item } => Some(item.to_string()),
+            Button::SnoozeActionItem { item, days } => Some(format!("{item}:{days}")),
             Button::AssignRole { .. } | Button::Checklist { .. } => None,
         }
     }
@@ -164,6 +173,13 @@ impl Button {
             ACTION_DONE => Button::ActionDone {
                 item: value.parse().ok()?,
             },
+            ACTION_SNOOZE_DAY | ACTION_SNOOZE_WEEK => {
+                let (item, days) = value.split_once(':')?;
+                Button::SnoozeActionItem {
+                    item: item.parse().ok()?,
+                    days: days.parse().ok()?,
+                }
+            }
             CHECKLIST => {
                 // block_id = checklist:{incident}:{chunk}
                 let (rest, chunk) = action.block_id.rsplit_once(':')?;
@@ -213,6 +229,8 @@ mod tests {
             Button::Join { incident: inc() },
             Button::Subscribe { incident: inc() },
             Button::ActionDone { item: 42 },
+            Button::SnoozeActionItem { item: 42, days: 1 },
+            Button::SnoozeActionItem { item: 42, days: 7 },
             Button::Checklist {
                 incident: inc(),
                 chunk: 2,

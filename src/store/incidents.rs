@@ -336,9 +336,14 @@ async fn write_action_item(
 ) -> StoreResult<()> {
     let actor = timeline.first().map(|e| e.actor.as_str()).unwrap_or("");
     match change {
-        ActionItemChange::Add { text, owner, due } => {
+        ActionItemChange::Add {
+            text,
+            owner,
+            due,
+            remind_at,
+        } => {
             sqlx::query(
-                "INSERT INTO action_items (incident_id, text, owner, due, done, created_by, created_at) VALUES ($1, $2, $3, $4, 0, $5, $6)",
+                "INSERT INTO action_items (incident_id, text, owner, due, done, created_by, created_at, remind_at) VALUES ($1, $2, $3, $4, 0, $5, $6, $7)",
             )
             .bind(incident_id)
             .bind(text)
@@ -346,15 +351,26 @@ async fn write_action_item(
             .bind(due.as_deref())
             .bind(actor)
             .bind(now)
+            .bind(*remind_at)
             .execute(&mut **tx)
             .await?;
         }
         ActionItemChange::Done { id } => {
             sqlx::query(
-                "UPDATE action_items SET done = 1, done_at = $1, done_by = $2 WHERE id = $3 AND incident_id = $4",
+                "UPDATE action_items SET done = 1, done_at = $1, done_by = $2, remind_at = NULL WHERE id = $3 AND incident_id = $4",
             )
             .bind(now)
             .bind(actor)
+            .bind(id)
+            .bind(incident_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        ActionItemChange::Remind { id, at } => {
+            sqlx::query(
+                "UPDATE action_items SET remind_at = $1, remind_lease_until = NULL WHERE id = $2 AND incident_id = $3",
+            )
+            .bind(*at)
             .bind(id)
             .bind(incident_id)
             .execute(&mut **tx)

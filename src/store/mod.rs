@@ -6,6 +6,7 @@
 mod canvas;
 mod checklist;
 mod console;
+mod followup;
 mod incidents;
 mod outbox;
 mod reactions;

@@ -1,9 +1,10 @@
 //! Action items: follow-up work, added and completed during or after the incident.
 
 use super::{who, ActionItemChange, Builder, Ctx};
-use crate::incident::effect::Notice;
+use crate::incident::effect::{Effect, Notice};
+use crate::incident::followup;
 use crate::incident::model::ActionItem;
-use crate::incident::refusal::Refusal;
+use crate::incident::refusal::{Refusal, Reply};
 
 pub(super) fn add(
     b: &mut Builder,
@@ -12,6 +13,7 @@ pub(super) fn add(
     due: Option<chrono::NaiveDate>,
     ctx: &Ctx,
 ) {
+    let due_date = due;
     let due = due.map(|d| d.format("%Y-%m-%d").to_string());
     let mut line = format!("Action item: {text}");
     if let Some(o) = owner {
@@ -29,21 +31,72 @@ pub(super) fn add(
     });
     if let Some(o) = owner {
         if o != ctx.actor {
-            b.tell(
-                o,
-                Notice::ActionItemGiven {
+            // A DM lasts where an ephemeral in the channel would be gone after a reload.
+            b.effects.push(Effect::DirectMessage {
+                user: o.to_string(),
+                notice: Notice::ActionItemGiven {
                     text: text.to_string(),
                     due: due.clone(),
                     by: ctx.actor.to_string(),
                 },
-            );
+            });
         }
     }
+    let remind_at = owner
+        .and(due_date)
+        .map(|d| followup::reminder_at(d, &ctx.policy.digest));
     b.action_items.push(ActionItemChange::Add {
         text: text.to_string(),
         owner: owner.map(str::to_string),
         due,
+        remind_at,
     });
+}
+
+/// The item's due date came: its owner gets a DM with Done and Snooze, once per due
+/// time (done or ownerless items just stop being due).
+pub(super) fn due(b: &mut Builder, item: &ActionItem) -> Result<(), Refusal> {
+    same_incident(b, item)?;
+    b.action_items.push(ActionItemChange::Remind {
+        id: item.id,
+        at: None,
+    });
+    if let (false, Some(owner)) = (item.done, &item.owner) {
+        b.effects.push(Effect::RemindActionItem {
+            item: item.id,
+            owner: owner.clone(),
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn snooze(
+    b: &mut Builder,
+    item: &ActionItem,
+    days: u32,
+    ctx: &Ctx,
+) -> Result<(), Refusal> {
+    same_incident(b, item)?;
+    if item.done {
+        return Err(Refusal::ItemAlreadyDone { item: item.id });
+    }
+    let at = ctx.now + i64::from(days.clamp(1, 30)) * 86_400_000;
+    b.action_items.push(ActionItemChange::Remind {
+        id: item.id,
+        at: Some(at),
+    });
+    b.reply = Some(Reply::ItemSnoozed);
+    Ok(())
+}
+
+fn same_incident(b: &Builder, item: &ActionItem) -> Result<(), Refusal> {
+    if item.incident_id != b.incident.id {
+        return Err(Refusal::ItemOfOtherIncident {
+            item: item.id,
+            incident: item.incident_id.clone(),
+        });
+    }
+    Ok(())
 }
 
 pub(super) fn complete(b: &mut Builder, item: &ActionItem, ctx: &Ctx) -> Result<(), Refusal> {
@@ -109,11 +162,13 @@ mod tests {
                 add(Some(CAROL), Some((2026, 12, 1))),
                 Ok((
                     "Action item: Add a canary (owner @U0CAROL) due 2026-12-01",
-                    vec!["post", "ephemeral"],
+                    vec!["post", "direct_message"],
                     ActionItemChange::Add {
                         text: "Add a canary".into(),
                         owner: Some(CAROL.into()),
                         due: Some("2026-12-01".into()),
+                        // The default [digest] time: 09:00 UTC.
+                        remind_at: Some(1_796_115_600_000),
                     },
                 )),
             ),
@@ -126,6 +181,7 @@ mod tests {
                         text: "Add a canary".into(),
                         owner: Some(BOB.into()),
                         due: None,
+                        remind_at: None,
                     },
                 )),
             ),
@@ -168,5 +224,62 @@ mod tests {
                 (got, expected) => panic!("{action:?}: {got:?} vs {expected:?}"),
             }
         }
+    }
+
+    #[test]
+    fn due_items_remind_their_owner_once_and_snooze_moves_it() {
+        let policy = policy();
+        let inc = incident();
+        let mut owned = item(4, &inc.id, false);
+        owned.owner = Some(CAROL.into());
+        let c = ctx(&policy, super::super::SYSTEM_ACTOR);
+        let o = decide(
+            &inc,
+            &Action::ActionItemDue {
+                item: owned.clone(),
+            },
+            &c,
+        )
+        .unwrap();
+        assert_eq!(kinds(&o.effects), vec!["remind_action_item"]);
+        assert_eq!(
+            o.action_items,
+            vec![ActionItemChange::Remind { id: 4, at: None }]
+        );
+        // Done meanwhile, or nobody owns it: the reminder just stops.
+        let mut done = owned.clone();
+        done.done = true;
+        let o = decide(&inc, &Action::ActionItemDue { item: done.clone() }, &c).unwrap();
+        assert!(o.effects.is_empty());
+        assert_eq!(o.action_items.len(), 1);
+        let o = decide(
+            &inc,
+            &Action::SnoozeActionItem {
+                item: owned.clone(),
+                days: 1,
+            },
+            &ctx(&policy, CAROL),
+        )
+        .unwrap();
+        assert_eq!(
+            o.action_items,
+            vec![ActionItemChange::Remind {
+                id: 4,
+                at: Some(NOW + 86_400_000)
+            }]
+        );
+        assert_eq!(o.reply, Some(Reply::ItemSnoozed));
+        assert_eq!(
+            decide(
+                &inc,
+                &Action::SnoozeActionItem {
+                    item: done,
+                    days: 1
+                },
+                &ctx(&policy, CAROL)
+            )
+            .unwrap_err(),
+            Refusal::ItemAlreadyDone { item: 4 }
+        );
     }
 }

@@ -76,9 +76,16 @@ pub enum ActionItemChange {
         text: String,
         owner: Option<String>,
         due: Option<String>,
+        /// When the owner is reminded (owned items with a due date).
+        remind_at: Option<i64>,
     },
     Done {
         id: i64,
+    },
+    /// Remind the owner of item `id` at `at` (`None`: not again).
+    Remind {
+        id: i64,
+        at: Option<i64>,
     },
 }
 
@@ -118,6 +125,15 @@ pub enum Action {
     /// Mark `item` (loaded by the caller) done.
     CompleteActionItem {
         item: ActionItem,
+    },
+    /// The scheduler found `item`'s reminder due: its owner gets a DM.
+    ActionItemDue {
+        item: ActionItem,
+    },
+    /// "Snooze" on that DM: remind again in `days`.
+    SnoozeActionItem {
+        item: ActionItem,
+        days: u32,
     },
     /// The scheduler found something due at `ctx.now`.
     Tick,
@@ -256,6 +272,8 @@ pub fn decide(inc: &Incident, action: &Action, ctx: &Ctx) -> Result<Outcome, Ref
             | Action::Tick
             | Action::AddActionItem { .. }
             | Action::CompleteActionItem { .. }
+            | Action::ActionItemDue { .. }
+            | Action::SnoozeActionItem { .. }
     );
     if inc.status == Status::Closed && !post_incident {
         return Err(Refusal::IncidentClosed {
@@ -280,6 +298,8 @@ pub fn decide(inc: &Incident, action: &Action, ctx: &Ctx) -> Result<Outcome, Ref
             action_items::add(&mut b, text, owner.as_deref(), *due, ctx)
         }
         Action::CompleteActionItem { item } => action_items::complete(&mut b, item, ctx)?,
+        Action::ActionItemDue { item } => action_items::due(&mut b, item)?,
+        Action::SnoozeActionItem { item, days } => action_items::snooze(&mut b, item, *days, ctx)?,
         Action::Tick => tick::tick(&mut b, ctx)?,
         Action::AlertsFired { alerts } => alerts::fired(&mut b, alerts),
         Action::AlertGroupResolved { alerts } => alerts::group_resolved(&mut b, alerts, ctx),
