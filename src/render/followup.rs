@@ -89,6 +89,16 @@ pub fn digest(week: &str, incidents: &[Incident], items: &[DigestItem]) -> Messa
     Message::text(text)
 }
 
+/// A button of the due-date DM, encoded by [`Button`].
+fn button(b: &Button, words: &str, primary: bool) -> serde_json::Value {
+    let mut element = json!({"type": "button", "action_id": b.action_id(),
+                             "text": plain(words), "value": b.value()});
+    if primary {
+        element["style"] = json!("primary");
+    }
+    element
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,14 +155,4 @@ mod tests {
         assert!(d.text.find("late one") < d.text.find("fine one"));
         assert!(!d.text.contains("<!channel>") && !d.text.contains("<b>"));
     }
-}
-
-/// A button of the due-date DM, encoded by [`Button`].
-fn button(b: &Button, words: &str, primary: bool) -> serde_json::Value {
-    let mut element = json!({"type": "button", "action_id": b.action_id(),
-                             "text": plain(words), "value": b.value()});
-    if primary {
-        element["style"] = json!("primary");
-    }
-    element
 }
