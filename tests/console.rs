@@ -231,6 +231,16 @@ both!(every_page_signed_in, |b| async move {
         200
     );
     h.declare(CAROL, "P3 Slow search").await;
+    // The post-mortem canvas: the incident page links it once it exists.
+    assert_eq!(h.command(BOB, &channel, "postmortem").await.status, 200);
+    h.eventually("the post-mortem canvas", |s| {
+        s.canvas_of(&channel).is_some()
+    })
+    .await;
+    h.eventually("the card links the canvas", |_| {
+        h.card(&channel).blocks.to_string().contains("canvas")
+    })
+    .await;
 
     let mut browser = Browser::signed_in(&h, ALICE).await;
     let list = browser.get(&h.url("/")).await;
@@ -292,6 +302,7 @@ both!(every_page_signed_in, |b| async move {
         "Post-mortem draft",
         "Declared",
         "Acknowledged",
+        "Post-mortem canvas",
     ] {
         assert!(body.contains(needle), "{needle} in\n{body}");
     }

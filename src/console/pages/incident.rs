@@ -54,6 +54,8 @@ struct IncidentPage {
     description: String,
     channel_url: Option<String>,
     channel_name: String,
+    /// The post-mortem canvas in Slack, once `/incident postmortem` made it.
+    canvas_url: Option<String>,
     timeline: Vec<Entry>,
     updates: Vec<UpdateView>,
     action_items: Vec<ItemView>,
@@ -135,6 +137,12 @@ pub async fn incident(
         reporter: name(&inc.reporter),
         times,
         channel_url: channel_url(team.as_deref(), &inc),
+        // Only a Slack https address becomes a link (it came from Slack's answer).
+        canvas_url: inc
+            .slack
+            .postmortem_url
+            .clone()
+            .filter(|u| u.starts_with("https://")),
         channel_name: inc.slack.channel_name.clone().unwrap_or_default(),
         timeline: timeline
             .iter()
