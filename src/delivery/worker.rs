@@ -117,8 +117,17 @@ impl Outbox {
         }
     }
 
+    /// The time effects fall due by: the app's clock, but never behind real time. Waits
+    /// (backoff, pacing, pauses) are real seconds, and a test clock stopped in the past
+    /// must not strand a retry that real time has long made due.
+    fn due_clock(&self) -> i64 {
+        self.clock
+            .now_ms()
+            .max(chrono::Utc::now().timestamp_millis())
+    }
+
     async fn idle_sleep(&self) -> Duration {
-        let now = self.clock.now_ms();
+        let now = self.due_clock();
         match self.store.next_effect_at().await {
             Ok(Some(t)) if t > now => Duration::from_millis((t - now) as u64).min(IDLE_POLL),
             Ok(Some(_)) => Duration::from_millis(20),
@@ -128,7 +137,7 @@ impl Outbox {
 
     /// Claims and delivers one effect; false when nothing was deliverable.
     pub async fn deliver_one(&self) -> Result<bool, crate::store::StoreError> {
-        let now = self.clock.now_ms();
+        let now = self.due_clock();
         let lease_until = now + self.lease.as_millis() as i64;
         let rows = self.store.claim_effects(now, lease_until, 1).await?;
         let Some(row) = rows.into_iter().next() else {
@@ -166,7 +175,7 @@ impl Outbox {
             people: &self.people,
         };
         let outcome = deliverer.deliver(row).await;
-        let now = self.clock.now_ms();
+        let now = self.due_clock();
         match outcome {
             Delivery::Done(note) => {
                 if api.reached_slack() {
