@@ -70,6 +70,11 @@ pub async fn measure(
     let driver = SlackDriver::new(&app.url(), SECRET, slack_emulator::clock::Clock::system());
     let mut total = SetupRtt::default();
     for i in 0..n {
+        // One declare at a time, as incidents come: the announcement channel's post slot
+        // (one a second) has freed since the last one.
+        if i > 0 {
+            tokio::time::sleep(Duration::from_millis(1_200)).await;
+        }
         let started = Instant::now();
         let reply = driver
             .command("U0ALICE", GENERAL, &format!("declare P1 Setup run {i}"))
