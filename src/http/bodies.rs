@@ -19,7 +19,8 @@ pub struct ApiError {
 #[allow(dead_code)] // documents the `json!` the handlers build from `incident::Refusal`
 pub struct RefusedBody {
     pub error: String,
-    pub refusal: RefusalBody,
+    /// Absent when nothing was decided: the Idempotency-Key was used with another body.
+    pub refusal: Option<RefusalBody>,
 }
 
 /// The typed reason: `reason` names it (e.g. `no_such_incident`, `unknown_severity`); the
