@@ -103,7 +103,7 @@ async fn a_person_uses_the_console() {
             .await?
             .click()
             .await?;
-        let heading = driver.find(By::Tag("h1")).await?.text().await?;
+        let heading = heading_becomes(&driver, "Incidents").await;
         assert_eq!(heading, "Incidents");
         assert!(driver.source().await?.contains("Checkout API returns 500s"));
         assert_clean_console(&driver, "list").await;
@@ -157,7 +157,7 @@ async fn a_person_uses_the_console() {
             .await?
             .click()
             .await?;
-        let heading = driver.find(By::Tag("h1")).await?.text().await?;
+        let heading = heading_becomes(&driver, "Signed out").await;
         assert_eq!(heading, "Signed out");
         assert_clean_console(&driver, "signed out").await;
         WebDriverResult::Ok(())
@@ -166,4 +166,20 @@ async fn a_person_uses_the_console() {
     driver.quit().await.ok();
     h.finish().await;
     result.expect("browser steps");
+}
+
+/// The page's heading once it reads `want`: a click's navigation may still be under way,
+/// and an element of the page being left goes stale.
+async fn heading_becomes(driver: &WebDriver, want: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let text = match driver.find(By::Tag("h1")).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text == want || std::time::Instant::now() > deadline {
+            return text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
