@@ -143,7 +143,12 @@ impl Service {
             let kind = entry.kind.as_str();
             if matches!(
                 kind,
-                "reminder" | "nag" | "target_warning" | "target_breached" | "escalated"
+                "reminder"
+                    | "nag"
+                    | "target_warning"
+                    | "target_breached"
+                    | "escalated"
+                    | "escalation_step"
             ) {
                 self.metrics
                     .inc("warroom_notices_total", &format!("kind=\"{kind}\""));

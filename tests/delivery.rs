@@ -311,8 +311,8 @@ both!(
             .command(ALICE, GENERAL, "declare P0 Everything is down")
             .await;
         let major = incident_id_in(&reply.text()).unwrap();
-        // The minor incidents may use 15 of the 20 creations a minute: the P0 takes one of
-        // the rest at once instead of waiting a minute behind them.
+        // The minor incidents may use 19 of the 20 creations a minute: the P0 takes the
+        // 20th at once instead of waiting a minute behind them.
         let ok = h
             .slack
             .wait_until(Duration::from_secs(45), |s| {
@@ -328,15 +328,23 @@ both!(
             })
             .await;
         assert!(ok, "the P0 was not set up within 45 s");
-        let minors = h
-            .slack
-            .channels()
-            .iter()
-            .filter(|c| c.name.contains("-minor-glitch-"))
-            .count();
-        assert_eq!(
-            minors, 15,
-            "15 minor channels before the tier's minute is up"
+        // Minor incidents may make 19 of the minute's 20 creations, the P0's included: 19
+        // minors when the P0 came after them, 18 when it came in between. The last may
+        // still be in flight: wait for them (no more can come before the tier's minute is
+        // up, long after this test is over).
+        let minors = |s: &slack_emulator::FakeSlack| {
+            s.channels()
+                .iter()
+                .filter(|c| c.name.contains("-minor-glitch-"))
+                .count()
+        };
+        h.slack
+            .wait_until(Duration::from_secs(30), |s| minors(s) >= 18)
+            .await;
+        let created = minors(&h.slack);
+        assert!(
+            (18..=19).contains(&created),
+            "{created} minor channels before the tier's minute is up, not 18 or 19"
         );
         let refused = h
             .slack

@@ -16,6 +16,7 @@
 mod archive;
 mod canvas;
 mod checklist;
+mod escalation;
 mod followup;
 mod join;
 pub mod lane;

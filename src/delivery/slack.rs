@@ -310,6 +310,7 @@ impl Deliverer<'_> {
                 self.remind_action_item(inc, *item, owner).await
             }
             Effect::PostDigest { from, to } => self.post_digest(*from, *to).await,
+            Effect::EscalationDm { user, notice } => self.escalation_dm(inc, user, notice).await,
         }
     }
 

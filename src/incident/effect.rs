@@ -113,6 +113,12 @@ pub enum Effect {
         item: i64,
         owner: String,
     },
+    /// DM `user`, the target of an escalation-chain step (`notice` is the step's
+    /// [`Notice::ChainStepCalled`]), with the "I'm on it" button.
+    EscalationDm {
+        user: String,
+        notice: Notice,
+    },
     /// The weekly digest in the announcement channel: incidents declared in
     /// `[from, to)` and the open action items as they are at delivery. No incident.
     PostDigest {
@@ -238,6 +244,19 @@ pub enum Notice {
     Replied {
         reply: Reply,
     },
+    /// Step `step` (1-based) of `of` of the severity's escalation chain calls `target`:
+    /// nobody acknowledged within `waited_ms`. Comes with an "I'm on it" button.
+    ChainStepCalled {
+        step: i64,
+        of: i64,
+        target: ChainTarget,
+        waited_ms: i64,
+    },
+    /// `by` acknowledged the escalation at step `step`: the chain stops.
+    ChainAcknowledged {
+        by: String,
+        step: i64,
+    },
     /// The alert group behind the incident stopped firing; the incident stays as it is.
     /// The channel will be archived at `at` (epoch ms).
     ArchiveSoon {
@@ -249,6 +268,19 @@ pub enum Notice {
         /// Names of the alerts that resolved, as the alerting system sent them.
         alerts: Vec<String>,
     },
+}
+
+/// Whom a step of an escalation chain calls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "to", rename_all = "snake_case")]
+pub enum ChainTarget {
+    /// Mentioned in the channel and sent a DM.
+    User { id: String },
+    /// A user group, mentioned in the channel.
+    Group { id: String },
+    /// PagerDuty's on-call, through an Events API trigger; `paged` is false when
+    /// PagerDuty is not configured or the incident is a drill.
+    PagerDuty { paged: bool },
 }
 
 /// Why an incident was escalated.
@@ -301,10 +333,11 @@ pub enum EffectKind {
     ArchiveChannel,
     RemindActionItem,
     PostDigest,
+    EscalationDm,
 }
 
 impl EffectKind {
-    pub const ALL: [EffectKind; 21] = [
+    pub const ALL: [EffectKind; 22] = [
         EffectKind::CreateChannel,
         EffectKind::Invite,
         EffectKind::SetTopic,
@@ -326,6 +359,7 @@ impl EffectKind {
         EffectKind::ArchiveChannel,
         EffectKind::RemindActionItem,
         EffectKind::PostDigest,
+        EffectKind::EscalationDm,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -351,6 +385,7 @@ impl EffectKind {
             EffectKind::ArchiveChannel => "archive_channel",
             EffectKind::RemindActionItem => "remind_action_item",
             EffectKind::PostDigest => "post_digest",
+            EffectKind::EscalationDm => "escalation_dm",
         }
     }
 
@@ -391,6 +426,7 @@ impl Effect {
             Effect::ArchiveChannel => EffectKind::ArchiveChannel,
             Effect::RemindActionItem { .. } => EffectKind::RemindActionItem,
             Effect::PostDigest { .. } => EffectKind::PostDigest,
+            Effect::EscalationDm { .. } => EffectKind::EscalationDm,
         }
     }
 

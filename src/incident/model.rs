@@ -125,6 +125,14 @@ pub struct Schedule {
     pub archive_notice_at: Option<i64>,
     #[serde(default)]
     pub archive_at: Option<i64>,
+    /// The severity's escalation chain: when its next step is called (`None`: not
+    /// running), how many steps were called, and who acknowledged (which stops it).
+    #[serde(default)]
+    pub chain_next_at: Option<i64>,
+    #[serde(default)]
+    pub chain_called: i64,
+    #[serde(default)]
+    pub chain_acked_by: Option<String>,
 }
 
 impl Schedule {
@@ -138,6 +146,7 @@ impl Schedule {
             self.escalate_at,
             self.archive_notice_at,
             self.archive_at,
+            self.chain_next_at,
         ]
         .into_iter()
         .flatten()

@@ -55,6 +55,10 @@ pub enum Refusal {
     NothingToEscalate { incident: String, status: Status },
     #[error("no escalation target for {severity}")]
     NoEscalationTarget { severity: String },
+    #[error("{incident} has no escalation to acknowledge ({status})")]
+    NothingToAcknowledge { incident: String, status: Status },
+    #[error("{by} already acknowledged the escalation of {incident}")]
+    AlreadyAcknowledged { incident: String, by: String },
     #[error("{incident} is {status}; no reminders to snooze")]
     NothingToSnooze { incident: String, status: Status },
     #[error("{incident} has no update cadence at {severity}")]

@@ -34,6 +34,16 @@ pub fn rebase(inc: &mut Incident, sev: &Severity, now: i64) {
         })
         .map(|d| now + ms(d));
     s.ignored_reminders = 0;
+    // The escalation chain of the new severity starts from its first step, unless someone
+    // already acknowledged: then it stays stopped.
+    if s.chain_acked_by.is_none() {
+        s.chain_called = 0;
+        s.chain_next_at = sev
+            .escalation
+            .first()
+            .filter(|_| open)
+            .map(|step| now + ms(step.after));
+    }
 }
 
 /// An update was posted: the cadence restarts and the ignored-reminder streak ends.
@@ -50,6 +60,7 @@ pub fn stop(s: &mut Schedule) {
     s.target_warn_at = None;
     s.target_breach_at = None;
     s.escalate_at = None;
+    s.chain_next_at = None;
 }
 
 /// How long before archiving the channel says so: a day, or half the delay when the

@@ -201,6 +201,11 @@ async fn on_action(
             )
             .await
         }
+        // "I'm on it" on a step of the escalation chain, in the channel or the DM.
+        Button::AcknowledgeEscalation { incident } => {
+            let action = Action::AcknowledgeEscalation;
+            act_and_explain(service, &incident, user, channel, action).await
+        }
         Button::Snooze { incident, snooze } => {
             let minutes = snooze.minutes();
             act_and_explain(

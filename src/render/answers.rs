@@ -93,6 +93,15 @@ pub fn refusal(policy: &Policy, refusal: &Refusal) -> String {
             "No escalation target is configured for {} (`escalate_to` in the policy). Page someone directly and note it with `/incident note`.",
             escape(severity)
         ),
+        Refusal::NothingToAcknowledge { incident, status } => format!(
+            "{} is {status} and no escalation step is waiting for an answer: there is nothing to acknowledge.",
+            escape(incident)
+        ),
+        Refusal::AlreadyAcknowledged { incident, by } => format!(
+            "{} already took the escalation of {}: no further step will be called.",
+            mention(by),
+            escape(incident)
+        ),
         Refusal::NothingToSnooze { incident, status } => format!(
             "{} is {status}; there are no reminders to snooze.",
             escape(incident)

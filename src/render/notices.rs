@@ -5,7 +5,7 @@ use super::blocks;
 use super::mrkdwn::{escape, mention, mention_target, mentions, user_text};
 use super::time::{cadence, hhmm, human_ms};
 use super::Message;
-use crate::incident::effect::{EscalationCause, Notice};
+use crate::incident::effect::{ChainTarget, EscalationCause, Notice};
 use crate::incident::model::{ActionItem, Incident, Status, StatusUpdate, IC_ROLE};
 use crate::policy::Policy;
 use crate::slack::button::{role_block_id, Button, Snooze};
@@ -280,6 +280,14 @@ pub fn notice(policy: &Policy, inc: &Incident, notice: &Notice) -> Message {
              Its history stays searchable.",
             super::time::datetime(*at),
         ),
+        Notice::ChainStepCalled { .. } => {
+            let text = chain_step_text(inc, notice, false);
+            return Message::with_blocks(text.clone(), chain_step_blocks(&inc.id, &text));
+        }
+        Notice::ChainAcknowledged { by, step } => format!(
+            ":white_check_mark: {} is on it: escalation of {id} acknowledged at step {step}. No further step will be called.",
+            mention(by)
+        ),
         Notice::AlertGroupResolved { source, alerts } => format!(
             ":large_green_circle: {} reports the alert group resolved: {}. The incident stays \
              as it is: resolve it with `/incident resolve` once you are sure.",
@@ -345,6 +353,63 @@ fn no_ic_blocks(incident_id: &str, text: &str) -> Value {
              "text": {"type": "plain_text", "text": "Take Incident Commander"}, "value": take.value()}
         ]}
     ])
+}
+
+/// A step of the escalation chain, said in the channel, or (`dm`) to the user it calls.
+fn chain_step_text(inc: &Incident, notice: &Notice, dm: bool) -> String {
+    let Notice::ChainStepCalled {
+        step,
+        of,
+        target,
+        waited_ms,
+    } = notice
+    else {
+        return String::new();
+    };
+    let id = escape(&inc.id);
+    let waited = cadence(*waited_ms);
+    let title = user_text(&inc.title);
+    if dm {
+        let channel = inc
+            .slack
+            .channel_id
+            .as_deref()
+            .map(|c| format!(" in {}", super::mrkdwn::channel_link(c)))
+            .unwrap_or_default();
+        return format!(
+            ":rotating_light: You are called for {id} ({title}){channel}: escalation step {step} of {of}, nobody acknowledged within {waited}. Press *I'm on it* if you take it."
+        );
+    }
+    let called = match target {
+        ChainTarget::User { id } => mention(id),
+        ChainTarget::Group { id } => mention_target(id),
+        ChainTarget::PagerDuty { paged: true } => "PagerDuty's on-call (paged)".into(),
+        ChainTarget::PagerDuty { paged: false } => {
+            "PagerDuty's on-call — not paged: PagerDuty is not configured or this is a drill".into()
+        }
+    };
+    format!(
+        ":rotating_light: *Escalation step {step} of {of}* for {id}: {called} — nobody acknowledged within {waited}. Whoever takes it, press *I'm on it*."
+    )
+}
+
+fn chain_step_blocks(incident_id: &str, text: &str) -> Value {
+    let ack = Button::AcknowledgeEscalation {
+        incident: incident_id.to_string(),
+    };
+    json!([
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        {"type": "actions", "elements": [
+            {"type": "button", "action_id": ack.action_id(), "style": "primary",
+             "text": {"type": "plain_text", "text": "I'm on it"}, "value": ack.value()}
+        ]}
+    ])
+}
+
+/// The DM to the user a step of the escalation chain calls, with "I'm on it".
+pub fn chain_step_dm(inc: &Incident, notice: &Notice) -> Message {
+    let text = chain_step_text(inc, notice, true);
+    Message::with_blocks(text.clone(), chain_step_blocks(&inc.id, &text))
 }
 
 /// The declarer's pointer to the new channel, where they declared it.

@@ -18,6 +18,7 @@ const JOIN: &str = "join_incident";
 const SUBSCRIBE: &str = "subscribe_incident";
 const CHECKLIST: &str = "checklist";
 const ACTION_DONE: &str = "action_done";
+const ACK_ESCALATION: &str = "ack_escalation";
 /// "Snooze" on an action item's due-date DM: a day or a week (one id each, so the two
 /// buttons of one block differ).
 const ACTION_SNOOZE_DAY: &str = "action_snooze_1";
@@ -73,6 +74,8 @@ pub enum Button {
     ActionDone { item: i64 },
     /// "Snooze 1 day" (`days` 1) or "Snooze 1 week" (7) on an action item's due-date DM.
     SnoozeActionItem { item: i64, days: u32 },
+    /// "I'm on it" on a step of the escalation chain (in the channel or the DM).
+    AcknowledgeEscalation { incident: String },
     /// The checkboxes of the post-resolution checklist, `chunk` = which block of items
     /// (the ticked ones come with the click).
     Checklist { incident: String, chunk: usize },
@@ -97,6 +100,7 @@ impl Button {
             Button::SnoozeActionItem { days: 1, .. } => ACTION_SNOOZE_DAY,
             Button::SnoozeActionItem { .. } => ACTION_SNOOZE_WEEK,
             Button::Checklist { .. } => CHECKLIST,
+            Button::AcknowledgeEscalation { .. } => ACK_ESCALATION,
         }
     }
 
@@ -109,7 +113,8 @@ impl Button {
             | Button::Resolve { incident }
             | Button::Snooze { incident, .. }
             | Button::Join { incident }
-            | Button::Subscribe { incident } => Some(incident.clone()),
+            | Button::Subscribe { incident }
+            | Button::AcknowledgeEscalation { incident } => Some(incident.clone()),
             Button::ActionDone { item } => Some(item.to_string()),
             Button::SnoozeActionItem { item, days } => Some(format!("{item}:{days}")),
             Button::AssignRole { .. } | Button::Checklist { .. } => None,
@@ -170,6 +175,9 @@ impl Button {
             SUBSCRIBE => Button::Subscribe {
                 incident: incident(),
             },
+            ACK_ESCALATION => Button::AcknowledgeEscalation {
+                incident: incident(),
+            },
             ACTION_DONE => Button::ActionDone {
                 item: value.parse().ok()?,
             },
@@ -228,6 +236,7 @@ mod tests {
             Button::Resolve { incident: inc() },
             Button::Join { incident: inc() },
             Button::Subscribe { incident: inc() },
+            Button::AcknowledgeEscalation { incident: inc() },
             Button::ActionDone { item: 42 },
             Button::SnoozeActionItem { item: 42, days: 1 },
             Button::SnoozeActionItem { item: 42, days: 7 },

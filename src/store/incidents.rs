@@ -93,8 +93,9 @@ impl Store {
                resolve_summary = $12, severity_since = $13, next_update_due_at = $14, next_nag_at = $15,
                target_warn_at = $16, target_breach_at = $17, escalate_at = $18, ignored_reminders = $19,
                escalations = $20, next_due_at = $21, archive_notice_at = $22, archive_at = $23,
+               chain_next_at = $24, chain_called = $25, chain_acked_by = $26,
                sched_lease_until = NULL, version = version + 1
-             WHERE id = $24 AND version = $25",
+             WHERE id = $27 AND version = $28",
         )
         .bind(&inc.title)
         .bind(&inc.description)
@@ -119,6 +120,9 @@ impl Store {
         .bind(s.next_due_at())
         .bind(s.archive_notice_at)
         .bind(s.archive_at)
+        .bind(s.chain_next_at)
+        .bind(s.chain_called)
+        .bind(&s.chain_acked_by)
         .bind(&inc.id)
         .bind(inc.version)
         .execute(&mut **tx)

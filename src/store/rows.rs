@@ -7,7 +7,7 @@ use sqlx::Row;
 use std::collections::BTreeMap;
 
 /// Every column of `incidents`, in the order [`incident_from_row`] reads them.
-pub const INCIDENT_COLUMNS: &str = "id, title, description, service, impact, severity, status, private, reporter, origin_channel, declared_at, first_ic_at, mitigated_at, resolved_at, closed_at, last_update_at, resolve_summary, severity_since, next_update_due_at, next_nag_at, target_warn_at, target_breach_at, escalate_at, ignored_reminders, escalations, version, channel_id, channel_name, card_ts, announce_channel, announce_ts, drill, postmortem_canvas_id, postmortem_url, archive_notice_at, archive_at";
+pub const INCIDENT_COLUMNS: &str = "id, title, description, service, impact, severity, status, private, reporter, origin_channel, declared_at, first_ic_at, mitigated_at, resolved_at, closed_at, last_update_at, resolve_summary, severity_since, next_update_due_at, next_nag_at, target_warn_at, target_breach_at, escalate_at, ignored_reminders, escalations, version, channel_id, channel_name, card_ts, announce_channel, announce_ts, drill, postmortem_canvas_id, postmortem_url, archive_notice_at, archive_at, chain_next_at, chain_called, chain_acked_by";
 
 pub fn incident_from_row(row: &AnyRow) -> StoreResult<Incident> {
     let status: String = row.try_get("status")?;
@@ -49,6 +49,9 @@ pub fn incident_from_row(row: &AnyRow) -> StoreResult<Incident> {
                 .collect(),
             archive_notice_at: row.try_get("archive_notice_at")?,
             archive_at: row.try_get("archive_at")?,
+            chain_next_at: row.try_get("chain_next_at")?,
+            chain_called: row.try_get("chain_called")?,
+            chain_acked_by: row.try_get("chain_acked_by")?,
         },
         version: row.try_get("version")?,
         slack: SlackRefs {

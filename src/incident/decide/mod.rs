@@ -10,6 +10,7 @@ mod archive;
 mod checklist;
 mod declare;
 mod escalation;
+mod escalation_chain;
 mod lifecycle;
 mod roles;
 mod severity;
@@ -113,6 +114,8 @@ pub enum Action {
     Escalate {
         reason: Option<String>,
     },
+    /// "I'm on it" on a step of the escalation chain: the actor takes it, the chain stops.
+    AcknowledgeEscalation,
     Snooze {
         minutes: u32,
     },
@@ -292,6 +295,7 @@ pub fn decide(inc: &Incident, action: &Action, ctx: &Ctx) -> Result<Outcome, Ref
         Action::Escalate { reason } => {
             escalation::escalate_manually(&mut b, reason.as_deref(), ctx)?
         }
+        Action::AcknowledgeEscalation => escalation_chain::acknowledge(&mut b, ctx)?,
         Action::Snooze { minutes } => updates::snooze(&mut b, *minutes, ctx)?,
         Action::Note(text) => updates::note(&mut b, text),
         Action::AddActionItem { text, owner, due } => {

@@ -3,6 +3,7 @@
 
 use super::archive;
 use super::escalation::escalate;
+use super::escalation_chain;
 use super::{severity_of, Builder, Ctx};
 use crate::incident::effect::{Effect, EscalationCause, Notice};
 use crate::incident::model::{Incident, Status, COMMS_ROLE, IC_ROLE};
@@ -94,6 +95,7 @@ pub(super) fn tick(b: &mut Builder, ctx: &Ctx) -> Result<(), Refusal> {
             escalate(b, &sev, "timer", cause);
         }
     }
+    escalation_chain::tick(b, &sev, ctx);
     if !b.effects.is_empty() {
         b.effects.push(Effect::UpdateCard);
     }
