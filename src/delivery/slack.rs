@@ -310,6 +310,9 @@ impl Deliverer<'_> {
                 self.remind_action_item(inc, *item, owner).await
             }
             Effect::PostDigest { from, to } => self.post_digest(*from, *to).await,
+            Effect::OfferStatusDraft { status } => self.offer_status_draft(inc, *status).await,
+            Effect::RefreshStatusDraft { draft } => self.refresh_status_draft(inc, *draft).await,
+            Effect::PublishStatus { draft } => self.publish_status(inc, *draft).await,
         }
     }
 

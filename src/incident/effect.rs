@@ -12,6 +12,7 @@
 
 use super::model::{ActionItem, Status, StatusUpdate};
 use super::refusal::{Refusal, Reply};
+use super::status_page::PublicStatus;
 use serde::{Deserialize, Serialize};
 
 /// PagerDuty Events API v2: open the page, or close it.
@@ -118,6 +119,20 @@ pub enum Effect {
     PostDigest {
         from: i64,
         to: i64,
+    },
+    /// Draft public status text for `status` (stored once per effect) and offer it to the
+    /// comms lead in the incident channel, with Edit and Publish.
+    OfferStatusDraft {
+        status: PublicStatus,
+    },
+    /// Show draft `draft` as it is now (edited, published) in its offer message.
+    RefreshStatusDraft {
+        draft: i64,
+    },
+    /// Publish draft `draft` to Statuspage: create the incident's page incident the first
+    /// time, update it after.
+    PublishStatus {
+        draft: i64,
     },
 }
 
@@ -301,10 +316,13 @@ pub enum EffectKind {
     ArchiveChannel,
     RemindActionItem,
     PostDigest,
+    OfferStatusDraft,
+    RefreshStatusDraft,
+    PublishStatus,
 }
 
 impl EffectKind {
-    pub const ALL: [EffectKind; 21] = [
+    pub const ALL: [EffectKind; 24] = [
         EffectKind::CreateChannel,
         EffectKind::Invite,
         EffectKind::SetTopic,
@@ -326,6 +344,9 @@ impl EffectKind {
         EffectKind::ArchiveChannel,
         EffectKind::RemindActionItem,
         EffectKind::PostDigest,
+        EffectKind::OfferStatusDraft,
+        EffectKind::RefreshStatusDraft,
+        EffectKind::PublishStatus,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -351,6 +372,9 @@ impl EffectKind {
             EffectKind::ArchiveChannel => "archive_channel",
             EffectKind::RemindActionItem => "remind_action_item",
             EffectKind::PostDigest => "post_digest",
+            EffectKind::OfferStatusDraft => "offer_status_draft",
+            EffectKind::RefreshStatusDraft => "refresh_status_draft",
+            EffectKind::PublishStatus => "publish_status",
         }
     }
 
@@ -391,6 +415,9 @@ impl Effect {
             Effect::ArchiveChannel => EffectKind::ArchiveChannel,
             Effect::RemindActionItem { .. } => EffectKind::RemindActionItem,
             Effect::PostDigest { .. } => EffectKind::PostDigest,
+            Effect::OfferStatusDraft { .. } => EffectKind::OfferStatusDraft,
+            Effect::RefreshStatusDraft { .. } => EffectKind::RefreshStatusDraft,
+            Effect::PublishStatus { .. } => EffectKind::PublishStatus,
         }
     }
 
@@ -402,6 +429,7 @@ impl Effect {
         match self.kind() {
             EffectKind::Page => Some("pagerduty"),
             EffectKind::Webhook => Some("webhook"),
+            EffectKind::PublishStatus => Some("statuspage"),
             EffectKind::Invite => Some("invite"),
             EffectKind::SetTopic => Some("topic"),
             EffectKind::PinCard | EffectKind::UpdateCard => Some("card"),
@@ -500,6 +528,11 @@ mod tests {
                 owner: "U1".into(),
             },
             Effect::PostDigest { from: 1, to: 2 },
+            Effect::OfferStatusDraft {
+                status: PublicStatus::Monitoring,
+            },
+            Effect::RefreshStatusDraft { draft: 3 },
+            Effect::PublishStatus { draft: 3 },
             Effect::Say {
                 notice: Notice::ArchiveSoon { at: 1 },
             },
