@@ -65,10 +65,10 @@ fn destination(o: &Offer) -> String {
 /// The offer message (also its refreshed form).
 pub fn offer(o: &Offer) -> Message {
     let d = o.draft;
+    // The channel says which incident; the card's posts are the ones that carry its id.
     let head = format!(
-        ":memo: *Status page draft — {}* for {}",
-        d.status.title(),
-        escape(&o.inc.id)
+        ":memo: *Status page draft — {}*: what the public would read now",
+        d.status.title()
     );
     let words = truncate(&quoted(&d.text), MAX_SECTION_TEXT);
     let mut blocks = vec![
