@@ -106,6 +106,22 @@ impl HttpClient {
         headers: &[(&str, String)],
         timeout: Duration,
     ) -> Result<(StatusCode, serde_json::Value), SendError> {
+        let answer = self.request(method, url, body, headers, timeout).await?;
+        let value = serde_json::from_slice(&answer.body)
+            .map_err(|e| SendError::Transport(format!("answer is not JSON: {e}")))?;
+        Ok((answer.status, value))
+    }
+
+    /// Sends `method` to `url` (a body only when given) and reads the whole answer, up to
+    /// [`MAX_JSON_BYTES`]; `timeout` covers connecting, sending and reading.
+    pub async fn request(
+        &self,
+        method: http::Method,
+        url: &str,
+        body: Option<(&str, Vec<u8>)>,
+        headers: &[(&str, String)],
+        timeout: Duration,
+    ) -> Result<FullAnswer, SendError> {
         let mut req = Request::builder().method(method).uri(url);
         for (name, value) in headers {
             req = req.header(*name, value);
@@ -127,14 +143,16 @@ impl HttpClient {
                 .await
                 .map_err(|e| SendError::Transport(describe(&e)))?;
             let (parts, body) = res.into_parts();
-            let bytes = Limited::new(body, MAX_JSON_BYTES)
+            let body = Limited::new(body, MAX_JSON_BYTES)
                 .collect()
                 .await
                 .map_err(|e| SendError::Transport(format!("reading the answer: {e}")))?
                 .to_bytes();
-            let value = serde_json::from_slice(&bytes)
-                .map_err(|e| SendError::Transport(format!("answer is not JSON: {e}")))?;
-            Ok((parts.status, value))
+            Ok(FullAnswer {
+                status: parts.status,
+                headers: parts.headers,
+                body,
+            })
         };
         tokio::time::timeout(timeout, exchange)
             .await
@@ -142,7 +160,15 @@ impl HttpClient {
     }
 }
 
-/// Largest JSON answer [`HttpClient::json`] reads.
+/// A status, headers and the body as read.
+#[derive(Debug)]
+pub struct FullAnswer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// Largest answer [`HttpClient::request`] and [`HttpClient::json`] read.
 const MAX_JSON_BYTES: usize = 1024 * 1024;
 
 /// The error and its causes on one line (hyper's own message is only "client error").

@@ -64,6 +64,7 @@ impl Service {
             actor,
             paging: self.integrations.pagerduty.is_some(),
             webhooks: self.integrations.webhook.is_some(),
+            statuspage: self.integrations.statuspage.is_some(),
         }
     }
 

@@ -22,6 +22,8 @@ pub struct Settings {
     pub pagerduty_events_url: String,
     pub webhook_url: Option<String>,
     pub webhook_secret: Option<String>,
+    /// Atlassian Statuspage, when both `STATUSPAGE_API_KEY` and `STATUSPAGE_PAGE_ID` are set.
+    pub statuspage: Option<StatuspageSettings>,
     /// The console (sign in with Slack); `None` when `SLACK_CLIENT_ID` is unset.
     pub console: Option<ConsoleSettings>,
 }
@@ -35,6 +37,16 @@ pub struct ConsoleSettings {
     /// External base URL without a trailing slash; `None`: `http://<listen address>`.
     pub public_url: Option<String>,
     pub session_secret: Vec<u8>,
+}
+
+/// `STATUSPAGE_API_KEY`, `STATUSPAGE_PAGE_ID`, `STATUSPAGE_API_URL`: where published
+/// status-page drafts go.
+#[derive(Clone)]
+pub struct StatuspageSettings {
+    pub api_key: String,
+    pub page_id: String,
+    /// Without a trailing slash.
+    pub api_url: String,
 }
 
 /// The session secret must be at least this long (it keys HMAC-SHA256).
@@ -73,6 +85,32 @@ impl ConsoleSettings {
     }
 }
 
+impl StatuspageSettings {
+    /// Both the key and the page, or neither: one without the other is a mistake.
+    fn from_values(
+        api_key: Option<String>,
+        page_id: Option<String>,
+        api_url: String,
+    ) -> Result<Option<Self>, SettingsError> {
+        if !(api_url.starts_with("http://") || api_url.starts_with("https://")) {
+            return Err(SettingsError::Invalid {
+                name: "STATUSPAGE_API_URL",
+                reason: "must start with http:// or https://".into(),
+            });
+        }
+        match (api_key, page_id) {
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(SettingsError::Missing("STATUSPAGE_PAGE_ID")),
+            (None, Some(_)) => Err(SettingsError::Missing("STATUSPAGE_API_KEY")),
+            (Some(api_key), Some(page_id)) => Ok(Some(StatuspageSettings {
+                api_key,
+                page_id,
+                api_url: api_url.trim_end_matches('/').to_string(),
+            })),
+        }
+    }
+}
+
 impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Settings")
@@ -87,6 +125,10 @@ impl std::fmt::Debug for Settings {
             .field("api_token", &self.api_token.as_ref().map(|_| "set"))
             .field("alerts_secret", &self.alerts_secret.as_ref().map(|_| "set"))
             .field("app_token", &self.app_token.as_ref().map(|_| "set"))
+            .field(
+                "statuspage",
+                &self.statuspage.as_ref().map(|s| (&s.page_id, &s.api_url)),
+            )
             .field("console", &self.console.as_ref().map(|_| "on"))
             .finish_non_exhaustive()
     }
@@ -96,6 +138,7 @@ pub const DEFAULT_SLACK_API_URL: &str = "https://slack.com/api";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://warroom.db";
 pub const DEFAULT_LISTEN: &str = "0.0.0.0:3000";
 pub const DEFAULT_PAGERDUTY_URL: &str = "https://events.pagerduty.com/v2/enqueue";
+pub const DEFAULT_STATUSPAGE_URL: &str = "https://api.statuspage.io/v1";
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SettingsError {
@@ -186,6 +229,20 @@ pub struct EnvArgs {
         global = true
     )]
     pub warroom_alerts_secret: Option<String>,
+    /// Atlassian Statuspage API key: "Publish" on a status-page draft sends it there.
+    #[arg(
+        long,
+        env = "STATUSPAGE_API_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub statuspage_api_key: Option<String>,
+    /// The Statuspage page drafts are published to (needed with the API key).
+    #[arg(long, env = "STATUSPAGE_PAGE_ID", global = true)]
+    pub statuspage_page_id: Option<String>,
+    /// Statuspage's REST API base URL.
+    #[arg(long, env = "STATUSPAGE_API_URL", default_value = DEFAULT_STATUSPAGE_URL, global = true)]
+    pub statuspage_api_url: String,
     /// Slack app client id: turns the web console (Sign in with Slack) on.
     #[arg(long, env = "SLACK_CLIENT_ID", global = true)]
     pub slack_client_id: Option<String>,
@@ -337,6 +394,11 @@ impl Settings {
             pagerduty_events_url: or_default(&args.pagerduty_events_url, DEFAULT_PAGERDUTY_URL),
             webhook_url: set(&args.warroom_webhook_url),
             webhook_secret: set(&args.warroom_webhook_secret),
+            statuspage: StatuspageSettings::from_values(
+                set(&args.statuspage_api_key),
+                set(&args.statuspage_page_id),
+                or_default(&args.statuspage_api_url, DEFAULT_STATUSPAGE_URL),
+            )?,
             console: ConsoleSettings::from_lookup(|name| match name {
                 "SLACK_CLIENT_ID" => set(&args.slack_client_id),
                 "SLACK_CLIENT_SECRET" => set(&args.slack_client_secret),
@@ -428,6 +490,9 @@ mod tests {
             "SLACK_CLIENT_SECRET",
             "WARROOM_PUBLIC_URL",
             "WARROOM_SESSION_SECRET",
+            "STATUSPAGE_API_KEY",
+            "STATUSPAGE_PAGE_ID",
+            "STATUSPAGE_API_URL",
         ] {
             assert!(asked.iter().any(|v| v == var), "{var} is not read");
         }
@@ -438,6 +503,45 @@ mod tests {
                 "{var} not in\n{help}"
             );
         }
+    }
+
+    #[test]
+    fn statuspage_needs_key_and_page_together() {
+        assert!(from(&[], false).unwrap().statuspage.is_none());
+        let s = from(
+            &[
+                ("STATUSPAGE_API_KEY", "k3y"),
+                ("STATUSPAGE_PAGE_ID", "pg1"),
+                ("STATUSPAGE_API_URL", "http://127.0.0.1:9/v1/"),
+            ],
+            false,
+        )
+        .unwrap();
+        let sp = s.statuspage.as_ref().unwrap();
+        assert_eq!(
+            (
+                sp.api_key.as_str(),
+                sp.page_id.as_str(),
+                sp.api_url.as_str()
+            ),
+            ("k3y", "pg1", "http://127.0.0.1:9/v1")
+        );
+        assert!(!format!("{s:?}").contains("k3y"));
+        let defaults = from(
+            &[("STATUSPAGE_API_KEY", "k"), ("STATUSPAGE_PAGE_ID", "p")],
+            false,
+        )
+        .unwrap();
+        assert_eq!(defaults.statuspage.unwrap().api_url, DEFAULT_STATUSPAGE_URL);
+        assert_eq!(
+            from(&[("STATUSPAGE_API_KEY", "k")], false).unwrap_err(),
+            SettingsError::Missing("STATUSPAGE_PAGE_ID")
+        );
+        assert_eq!(
+            from(&[("STATUSPAGE_PAGE_ID", "p")], false).unwrap_err(),
+            SettingsError::Missing("STATUSPAGE_API_KEY")
+        );
+        assert!(from(&[("STATUSPAGE_API_URL", "ftp://x")], false).is_err());
     }
 
     fn from_lookup_recording(asked: &std::sync::Mutex<Vec<String>>) {

@@ -16,19 +16,21 @@ pub enum Stream {
     Announcement,
     PagerDuty,
     Webhook,
+    Statuspage,
 }
 
 /// The integrations, each in a lane of its own (kept by that name for the receivers).
 pub type Integration = Stream;
 
 impl Stream {
-    const ALL: [Stream; 6] = [
+    const ALL: [Stream; 7] = [
         Stream::Invites,
         Stream::Topic,
         Stream::Card,
         Stream::Announcement,
         Stream::PagerDuty,
         Stream::Webhook,
+        Stream::Statuspage,
     ];
 
     /// The suffix after `#` (what `Effect::lane_suffix` writes).
@@ -40,6 +42,7 @@ impl Stream {
             Stream::Announcement => "announcement",
             Stream::PagerDuty => "pagerduty",
             Stream::Webhook => "webhook",
+            Stream::Statuspage => "statuspage",
         }
     }
 
@@ -111,6 +114,7 @@ mod tests {
             "INC-1#card",
             "INC-1#invite",
             "INC-1#announcement",
+            "INC-1#statuspage",
         ] {
             assert_eq!(Lane::parse(text).to_string(), text);
         }
@@ -136,6 +140,7 @@ mod tests {
             Effect::PostInAnnouncementThread {
                 text: String::new(),
             },
+            Effect::PublishStatus { draft: 1 },
         ];
         for effect in effects {
             let suffix = effect.lane_suffix().unwrap_or_default();

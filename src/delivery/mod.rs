@@ -2,7 +2,8 @@
 //!
 //! - [`worker`]: claims effects (leased, one lane in order), delivers, records, prunes
 //! - [`slack`]: an effect as Slack Web API calls, rendered from current state
-//! - [`pagerduty`], [`webhook`]: the other receivers
+//! - [`pagerduty`], [`webhook`], [`statuspage`]: the other receivers
+//! - `status_drafts`: status-page drafts offered (and refreshed) in the incident channel
 //! - [`pace`]: Slack's rate tiers kept ahead of Slack, gravest incidents first
 //! - [`pause`]: Slack refusing the token pauses delivery (nothing lost), `/readyz` says why
 //! - [`posted`]: exactly once across lost answers (tagged posts, adopted channels)
@@ -26,6 +27,8 @@ pub mod pause;
 pub mod posted;
 pub mod retry;
 pub mod slack;
+mod status_drafts;
+pub mod statuspage;
 mod subscribers;
 pub mod webhook;
 pub mod worker;

@@ -311,6 +311,9 @@ impl Deliverer<'_> {
             }
             Effect::PostDigest { from, to } => self.post_digest(*from, *to).await,
             Effect::EscalationDm { user, notice } => self.escalation_dm(inc, user, notice).await,
+            Effect::OfferStatusDraft { status } => self.offer_status_draft(inc, *status).await,
+            Effect::RefreshStatusDraft { draft } => self.refresh_status_draft(inc, *draft).await,
+            Effect::PublishStatus { draft } => self.publish_status(inc, *draft).await,
         }
     }
 

@@ -253,7 +253,10 @@ impl Outbox {
         let in_incident_channel = !matches!(
             lane,
             Lane::Beside {
-                stream: Stream::Announcement | Stream::PagerDuty | Stream::Webhook,
+                stream: Stream::Announcement
+                    | Stream::PagerDuty
+                    | Stream::Webhook
+                    | Stream::Statuspage,
                 ..
             }
         );

@@ -12,6 +12,7 @@
 
 use super::model::{ActionItem, Status, StatusUpdate};
 use super::refusal::{Refusal, Reply};
+use super::status_page::PublicStatus;
 use serde::{Deserialize, Serialize};
 
 /// PagerDuty Events API v2: open the page, or close it.
@@ -124,6 +125,20 @@ pub enum Effect {
     PostDigest {
         from: i64,
         to: i64,
+    },
+    /// Draft public status text for `status` (stored once per effect) and offer it to the
+    /// comms lead in the incident channel, with Edit and Publish.
+    OfferStatusDraft {
+        status: PublicStatus,
+    },
+    /// Show draft `draft` as it is now (edited, published) in its offer message.
+    RefreshStatusDraft {
+        draft: i64,
+    },
+    /// Publish draft `draft` to Statuspage: create the incident's page incident the first
+    /// time, update it after.
+    PublishStatus {
+        draft: i64,
     },
 }
 
@@ -334,10 +349,13 @@ pub enum EffectKind {
     RemindActionItem,
     PostDigest,
     EscalationDm,
+    OfferStatusDraft,
+    RefreshStatusDraft,
+    PublishStatus,
 }
 
 impl EffectKind {
-    pub const ALL: [EffectKind; 22] = [
+    pub const ALL: [EffectKind; 25] = [
         EffectKind::CreateChannel,
         EffectKind::Invite,
         EffectKind::SetTopic,
@@ -360,6 +378,9 @@ impl EffectKind {
         EffectKind::RemindActionItem,
         EffectKind::PostDigest,
         EffectKind::EscalationDm,
+        EffectKind::OfferStatusDraft,
+        EffectKind::RefreshStatusDraft,
+        EffectKind::PublishStatus,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -386,6 +407,9 @@ impl EffectKind {
             EffectKind::RemindActionItem => "remind_action_item",
             EffectKind::PostDigest => "post_digest",
             EffectKind::EscalationDm => "escalation_dm",
+            EffectKind::OfferStatusDraft => "offer_status_draft",
+            EffectKind::RefreshStatusDraft => "refresh_status_draft",
+            EffectKind::PublishStatus => "publish_status",
         }
     }
 
@@ -427,6 +451,9 @@ impl Effect {
             Effect::RemindActionItem { .. } => EffectKind::RemindActionItem,
             Effect::PostDigest { .. } => EffectKind::PostDigest,
             Effect::EscalationDm { .. } => EffectKind::EscalationDm,
+            Effect::OfferStatusDraft { .. } => EffectKind::OfferStatusDraft,
+            Effect::RefreshStatusDraft { .. } => EffectKind::RefreshStatusDraft,
+            Effect::PublishStatus { .. } => EffectKind::PublishStatus,
         }
     }
 
@@ -438,6 +465,7 @@ impl Effect {
         match self.kind() {
             EffectKind::Page => Some("pagerduty"),
             EffectKind::Webhook => Some("webhook"),
+            EffectKind::PublishStatus => Some("statuspage"),
             EffectKind::Invite => Some("invite"),
             EffectKind::SetTopic => Some("topic"),
             EffectKind::PinCard | EffectKind::UpdateCard => Some("card"),
@@ -536,6 +564,11 @@ mod tests {
                 owner: "U1".into(),
             },
             Effect::PostDigest { from: 1, to: 2 },
+            Effect::OfferStatusDraft {
+                status: PublicStatus::Monitoring,
+            },
+            Effect::RefreshStatusDraft { draft: 3 },
+            Effect::PublishStatus { draft: 3 },
             Effect::Say {
                 notice: Notice::ArchiveSoon { at: 1 },
             },

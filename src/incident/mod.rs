@@ -9,6 +9,7 @@ pub mod model;
 pub mod refusal;
 pub mod schedule;
 pub mod stats;
+pub mod status_page;
 
 pub use decide::{decide, declare, Action, Ctx, DeclareRequest, Outcome, UpdateFields};
 pub use effect::{Effect, EscalationCause, Notice, PageAction};

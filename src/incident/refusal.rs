@@ -69,6 +69,21 @@ pub enum Refusal {
     ItemAlreadyDone { item: i64 },
     #[error("there is no incident {incident}")]
     NoSuchIncident { incident: String },
+    /// Status-page drafts are edited and published by the comms lead, the IC or an admin.
+    #[error("only the comms lead, the Incident Commander or an admin may do this")]
+    NotCommsLead {
+        comms: Option<String>,
+        ic: Option<String>,
+    },
+    #[error("status-page draft #{draft} is already published")]
+    DraftAlreadyPublished { draft: i64 },
+    #[error("status-page draft #{draft} belongs to {incident}")]
+    DraftOfOtherIncident { draft: i64, incident: String },
+    #[error("a status-page draft needs some text")]
+    EmptyDraft,
+    /// Publish without `STATUSPAGE_API_KEY` / `STATUSPAGE_PAGE_ID`: the draft stays, to copy.
+    #[error("Statuspage is not configured")]
+    StatuspageNotConfigured,
 }
 
 /// An answer to the actor when an action succeeded and there is something to say.
@@ -79,4 +94,10 @@ pub enum Reply {
     Noted,
     /// An action item's reminder was put off.
     ItemSnoozed,
+    /// A status-page draft's text was changed.
+    DraftEdited,
+    /// A status-page draft went to Statuspage.
+    DraftPublished,
+    /// A drill's draft was marked published; Statuspage was not called.
+    DrillDraftNotSent,
 }

@@ -7,6 +7,8 @@ use super::commands::{open_resolve_modal, open_update_modal};
 use super::{Ack, IngressError};
 use crate::incident::decide::Action;
 use crate::incident::grammar::normalize_mentions;
+use crate::incident::model::Incident;
+use crate::incident::status_page::StatusDraft;
 use crate::incident::{Effect, Notice};
 use crate::render::modals::{self, FieldErrors, Modal};
 use crate::render::{answers, time};
@@ -286,7 +288,46 @@ async fn on_action(
             let text = super::subscriptions::subscribe(service, &inc, user).await?;
             explain(service, &inc.id, user, channel, text).await
         }
+        // "Edit" on a status-page draft: the modal opens only for those who may edit it.
+        Button::EditStatusDraft { draft } => {
+            let Some((inc, draft)) = status_draft(service, draft).await? else {
+                return Ok(());
+            };
+            let check = Action::EditStatusDraft {
+                text: draft.text.clone(),
+                draft: draft.clone(),
+            };
+            if let Some(refusal) = service.precheck(&inc, user, &check).await {
+                return tell(service, &inc.id, user, channel, Notice::Refused { refusal }).await;
+            }
+            let view = modals::status_draft::view(&inc, &draft);
+            match service.open_view(trigger_id, view).await {
+                Ok(()) => Ok(()),
+                Err(text) => explain(service, &inc.id, user, channel, text).await,
+            }
+        }
+        Button::PublishStatusDraft { draft } => {
+            let Some((inc, draft)) = status_draft(service, draft).await? else {
+                return Ok(());
+            };
+            let action = Action::PublishStatusDraft { draft };
+            act_and_explain(service, &inc.id, user, channel, action).await
+        }
     }
+}
+
+/// Status-page draft `id` and its incident, or `None` when either is gone.
+async fn status_draft(
+    service: &Service,
+    id: i64,
+) -> Result<Option<(Incident, StatusDraft)>, ServiceError> {
+    let Some(stored) = service.store.status_draft(id).await? else {
+        return Ok(None);
+    };
+    let Some(inc) = service.store.incident(&stored.draft.incident_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some((inc, stored.draft)))
 }
 
 /// `{"response_action":"errors"}`: Slack shows each message under its block.
@@ -326,6 +367,24 @@ async fn on_submission(
                     .map(|_| ()),
                 modals::update::SUMMARY,
             ),
+        },
+        Modal::StatusDraft => match modals::status_draft::read(metadata, values) {
+            Err(errors) => return Ok(field_errors(errors)),
+            Ok((id, text)) => {
+                let Some((inc, draft)) = status_draft(service, id).await? else {
+                    return Ok(field_errors(FieldErrors::from([(
+                        modals::status_draft::TEXT,
+                        "This draft is gone.".to_string(),
+                    )])));
+                };
+                (
+                    service
+                        .act(&inc.id, user, Action::EditStatusDraft { draft, text })
+                        .await?
+                        .map(|_| ()),
+                    modals::status_draft::TEXT,
+                )
+            }
         },
         Modal::Resolve => match modals::resolve::read(values) {
             Err(errors) => return Ok(field_errors(errors)),

@@ -118,6 +118,26 @@ pub fn refusal(policy: &Policy, refusal: &Refusal) -> String {
         Refusal::NoSuchIncident { incident } => {
             format!("There is no incident {}.", escape(incident))
         }
+        Refusal::NotCommsLead { comms, ic } => {
+            let who: Vec<String> = [comms.as_deref().map(|c| format!("the comms lead ({})", mention(c))),
+                ic.as_deref().map(|i| format!("the Incident Commander ({})", mention(i)))]
+            .into_iter()
+            .flatten()
+            .collect();
+            format!(
+                "Only {} or a warroom admin can edit or publish the status page text.",
+                who.join(" or ")
+            )
+        }
+        Refusal::DraftAlreadyPublished { draft } => format!(
+            "Status page draft #{draft} is already published; the next status change brings a new draft."
+        ),
+        Refusal::DraftOfOtherIncident { draft, incident } => format!(
+            "Status page draft #{draft} belongs to {}.",
+            escape(incident)
+        ),
+        Refusal::EmptyDraft => "The status page text can't be empty.".into(),
+        Refusal::StatuspageNotConfigured => "Statuspage is not configured here (`STATUSPAGE_API_KEY` and `STATUSPAGE_PAGE_ID`), so nothing was published. Copy the draft above to your status page by hand.".into(),
     }
 }
 
@@ -131,6 +151,11 @@ pub fn reply(reply: Reply) -> &'static str {
     match reply {
         Reply::Noted => "Added to the timeline.",
         Reply::ItemSnoozed => "Snoozed: I'll remind you of it again then.",
+        Reply::DraftEdited => "Draft updated.",
+        Reply::DraftPublished => "Publishing to the status page now.",
+        Reply::DrillDraftNotSent => {
+            "This is a drill: the draft is marked published, but nothing was sent to Statuspage."
+        }
     }
 }
 

@@ -13,6 +13,7 @@
 //! - [`modals`]: each modal's view and the reader of its submission, side by side
 //! - [`channel_name`]: channel names from titles in any script
 //! - [`postmortem`]: the post-mortem draft in Markdown
+//! - [`status_page`]: the status-page draft offered to the comms lead
 //! - [`time`]: times and durations as people read them
 
 pub mod answers;
@@ -25,6 +26,7 @@ pub mod modals;
 pub mod mrkdwn;
 pub mod notices;
 pub mod postmortem;
+pub mod status_page;
 pub mod subscriptions;
 pub mod time;
 

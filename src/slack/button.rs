@@ -23,6 +23,8 @@ const ACK_ESCALATION: &str = "ack_escalation";
 /// buttons of one block differ).
 const ACTION_SNOOZE_DAY: &str = "action_snooze_1";
 const ACTION_SNOOZE_WEEK: &str = "action_snooze_7";
+const STATUS_DRAFT_EDIT: &str = "status_draft_edit";
+const STATUS_DRAFT_PUBLISH: &str = "status_draft_publish";
 
 /// How long the "update due" reminder's snooze buttons put it off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +81,10 @@ pub enum Button {
     /// The checkboxes of the post-resolution checklist, `chunk` = which block of items
     /// (the ticked ones come with the click).
     Checklist { incident: String, chunk: usize },
+    /// "Edit" on a status-page draft: opens the draft's text in a modal.
+    EditStatusDraft { draft: i64 },
+    /// "Publish" on a status-page draft.
+    PublishStatusDraft { draft: i64 },
 }
 
 impl Button {
@@ -101,6 +107,8 @@ impl Button {
             Button::SnoozeActionItem { .. } => ACTION_SNOOZE_WEEK,
             Button::Checklist { .. } => CHECKLIST,
             Button::AcknowledgeEscalation { .. } => ACK_ESCALATION,
+            Button::EditStatusDraft { .. } => STATUS_DRAFT_EDIT,
+            Button::PublishStatusDraft { .. } => STATUS_DRAFT_PUBLISH,
         }
     }
 
@@ -116,6 +124,9 @@ impl Button {
             | Button::Subscribe { incident }
             | Button::AcknowledgeEscalation { incident } => Some(incident.clone()),
             Button::ActionDone { item } => Some(item.to_string()),
+            Button::EditStatusDraft { draft } | Button::PublishStatusDraft { draft } => {
+                Some(draft.to_string())
+            }
             Button::SnoozeActionItem { item, days } => Some(format!("{item}:{days}")),
             Button::AssignRole { .. } | Button::Checklist { .. } => None,
         }
@@ -188,6 +199,12 @@ impl Button {
                     days: days.parse().ok()?,
                 }
             }
+            STATUS_DRAFT_EDIT => Button::EditStatusDraft {
+                draft: value.parse().ok()?,
+            },
+            STATUS_DRAFT_PUBLISH => Button::PublishStatusDraft {
+                draft: value.parse().ok()?,
+            },
             CHECKLIST => {
                 // block_id = checklist:{incident}:{chunk}
                 let (rest, chunk) = action.block_id.rsplit_once(':')?;
@@ -244,6 +261,8 @@ mod tests {
                 incident: inc(),
                 chunk: 2,
             },
+            Button::EditStatusDraft { draft: 5 },
+            Button::PublishStatusDraft { draft: 5 },
         ];
         all.extend(Snooze::ALL.map(|snooze| Button::Snooze {
             incident: inc(),
@@ -297,6 +316,7 @@ mod tests {
             unknown("take_role", "", Some("no-colon")),
             unknown("assign_role", "card:INC-1", None),
             unknown("action_done", "", Some("twelve")),
+            unknown("status_draft_publish", "", Some("INC-1")),
             unknown("checklist", "checklist:INC-1:x", None),
             unknown("checklist", "other:INC-1:0", None),
         ] {

@@ -154,6 +154,9 @@ impl Store {
         for change in &outcome.action_items {
             write_action_item(tx, &inc.id, change, &outcome.timeline, now).await?;
         }
+        if let Some(change) = &outcome.status_draft {
+            super::status_drafts::write_draft_change(tx, &inc.id, change).await?;
+        }
         let priority = self.priority_of(&inc.severity);
         for effect in &outcome.effects {
             insert_effect(tx, &inc.id, effect, priority, now).await?;

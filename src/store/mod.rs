@@ -13,6 +13,7 @@ mod reactions;
 mod records;
 mod rows;
 mod scheduler;
+mod status_drafts;
 mod subscriptions;
 mod write_api;
 
@@ -21,6 +22,7 @@ pub use write_api::{AlertGroup, KeyClaim};
 pub use console::{ConsoleFilter, Viewer};
 pub use outbox::{NewEffect, OutboxRow};
 pub use records::IncidentFilter;
+pub use status_drafts::StoredDraft;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -37,6 +37,7 @@ mod server;
 pub mod signing;
 mod socket;
 mod state;
+pub mod statuspage;
 pub mod strictness;
 #[cfg(test)]
 mod tests;

@@ -69,6 +69,7 @@ pub async fn open_incidents(database_url: &str, n: usize) -> anyhow::Result<Stor
             actor: USERS[i % USERS.len()],
             paging: false,
             webhooks: false,
+            statuspage: false,
         };
         let outcome = store
             .declare(&day, now, |id| declare(id, req, &ctx))

@@ -1,6 +1,6 @@
 //! Declaring an incident: the record, its channel, card, announcement and page.
 
-use super::{Builder, Ctx, Outcome};
+use super::{status_page, Builder, Ctx, Outcome};
 use crate::incident::effect::{Effect, PageAction};
 use crate::incident::model::{Incident, Schedule, SlackRefs, Status};
 use crate::incident::refusal::Refusal;
@@ -84,6 +84,7 @@ pub fn declare(id: String, req: DeclareRequest, ctx: &Ctx) -> Result<Outcome, Re
         b.page(ctx, PageAction::Trigger);
     }
     b.notify(ctx, "incident.declared", serde_json::json!({}));
+    status_page::offer(&mut b, ctx, None, Status::Investigating);
     if !req.origin_channel.is_empty() {
         b.effects.push(Effect::DeclaredNotice {
             user: req.reporter,
@@ -132,6 +133,7 @@ mod tests {
                     "announce",
                     "page",
                     "webhook",
+                    "offer_status_draft",
                     "declared_notice",
                 ]),
             ),
@@ -190,6 +192,7 @@ mod tests {
                 "post_card",
                 "pin_card",
                 "announce",
+                "offer_status_draft",
                 "declared_notice"
             ]
         );

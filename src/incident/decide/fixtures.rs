@@ -73,6 +73,7 @@ pub fn ctx<'a>(policy: &'a Policy, actor: &'a str) -> Ctx<'a> {
         actor,
         paging: true,
         webhooks: true,
+        statuspage: true,
     }
 }
 

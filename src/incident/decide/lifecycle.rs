@@ -1,6 +1,6 @@
 //! Status changes, resolve, reopen and close.
 
-use super::{require_commander, severity_of, Builder, Ctx};
+use super::{require_commander, severity_of, status_page, Builder, Ctx};
 use crate::incident::effect::{Notice, PageAction};
 use crate::incident::model::{ActionItem, Status};
 use crate::incident::refusal::{Privileged, Refusal};
@@ -55,6 +55,7 @@ pub(super) fn set_status(b: &mut Builder, status: Status, ctx: &Ctx) -> Result<(
         serde_json::json!({"from": from, "to": status}),
     );
     b.refresh_views();
+    status_page::offer(b, ctx, Some(from), status);
     Ok(())
 }
 
@@ -65,6 +66,7 @@ pub(super) fn resolve(b: &mut Builder, summary: &str, ctx: &Ctx) -> Result<(), R
             incident: b.incident.id.clone(),
         });
     }
+    let from = b.incident.status;
     let inc = &mut b.incident;
     inc.status = Status::Resolved;
     inc.resolved_at = Some(ctx.now);
@@ -106,6 +108,7 @@ pub(super) fn resolve(b: &mut Builder, summary: &str, ctx: &Ctx) -> Result<(), R
         serde_json::json!({"summary": b.incident.resolve_summary}),
     );
     b.refresh_views();
+    status_page::offer(b, ctx, Some(from), Status::Resolved);
     Ok(())
 }
 
@@ -175,6 +178,7 @@ mod tests {
                         "set_topic",
                         "update_card",
                         "update_announcement",
+                        "offer_status_draft",
                     ],
                 )),
             ),
@@ -200,6 +204,7 @@ mod tests {
                         "set_topic",
                         "update_card",
                         "update_announcement",
+                        "offer_status_draft",
                     ],
                 )),
             ),
@@ -219,6 +224,7 @@ mod tests {
                         "set_topic",
                         "update_card",
                         "update_announcement",
+                        "offer_status_draft",
                     ],
                 )),
             ),
@@ -236,6 +242,7 @@ mod tests {
                         "set_topic",
                         "update_card",
                         "update_announcement",
+                        "offer_status_draft",
                     ],
                 )),
             ),

@@ -14,6 +14,7 @@ mod escalation_chain;
 mod lifecycle;
 mod roles;
 mod severity;
+mod status_page;
 mod subscriptions;
 mod tick;
 mod updates;
@@ -31,6 +32,7 @@ pub use updates::UpdateFields;
 use super::effect::{Effect, Notice, PageAction};
 use super::model::{ActionItem, Incident, Status, StatusUpdate, TimelineEntry};
 use super::refusal::{Privileged, Refusal, Reply};
+use super::status_page::StatusDraft;
 use crate::policy::{Policy, Severity};
 
 /// Who acts, when, under which policy.
@@ -43,6 +45,8 @@ pub struct Ctx<'a> {
     pub paging: bool,
     /// The outbound webhook is configured.
     pub webhooks: bool,
+    /// Statuspage is configured: drafts can be published.
+    pub statuspage: bool,
 }
 
 /// The actor recorded for what warroom does by itself (reminders, targets, escalation).
@@ -69,6 +73,24 @@ pub struct Outcome {
     pub action_items: Vec<ActionItemChange>,
     /// Answer to the actor, when there is something to say.
     pub reply: Option<Reply>,
+    /// A status-page draft edited or published.
+    pub status_draft: Option<DraftChange>,
+}
+
+/// What happens to a stored status-page draft.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DraftChange {
+    Edited {
+        id: i64,
+        text: String,
+        by: String,
+        at: i64,
+    },
+    Published {
+        id: i64,
+        by: String,
+        at: i64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,6 +170,15 @@ pub enum Action {
     AlertGroupResolved {
         alerts: Vec<String>,
     },
+    /// "Edit" on a status-page draft, submitted: `draft` (loaded by the caller) gets `text`.
+    EditStatusDraft {
+        draft: StatusDraft,
+        text: String,
+    },
+    /// "Publish" on a status-page draft.
+    PublishStatusDraft {
+        draft: StatusDraft,
+    },
 }
 
 /// Collects what a decision produces.
@@ -158,6 +189,7 @@ struct Builder {
     update: Option<StatusUpdate>,
     action_items: Vec<ActionItemChange>,
     reply: Option<Reply>,
+    status_draft: Option<DraftChange>,
     actor: String,
     now: i64,
 }
@@ -171,6 +203,7 @@ impl Builder {
             update: None,
             action_items: Vec::new(),
             reply: None,
+            status_draft: None,
             actor: ctx.actor.to_string(),
             now: ctx.now,
         }
@@ -238,6 +271,7 @@ impl Builder {
             update: self.update,
             action_items: self.action_items,
             reply: self.reply,
+            status_draft: self.status_draft,
         }
     }
 }
@@ -277,6 +311,9 @@ pub fn decide(inc: &Incident, action: &Action, ctx: &Ctx) -> Result<Outcome, Ref
             | Action::CompleteActionItem { .. }
             | Action::ActionItemDue { .. }
             | Action::SnoozeActionItem { .. }
+            // A resolution's draft can still be published after a quick close.
+            | Action::EditStatusDraft { .. }
+            | Action::PublishStatusDraft { .. }
     );
     if inc.status == Status::Closed && !post_incident {
         return Err(Refusal::IncidentClosed {
@@ -307,6 +344,8 @@ pub fn decide(inc: &Incident, action: &Action, ctx: &Ctx) -> Result<Outcome, Ref
         Action::Tick => tick::tick(&mut b, ctx)?,
         Action::AlertsFired { alerts } => alerts::fired(&mut b, alerts),
         Action::AlertGroupResolved { alerts } => alerts::group_resolved(&mut b, alerts, ctx),
+        Action::EditStatusDraft { draft, text } => status_page::edit(&mut b, draft, text, ctx)?,
+        Action::PublishStatusDraft { draft } => status_page::publish(&mut b, draft, ctx)?,
     }
     Ok(b.done())
 }

@@ -4,10 +4,12 @@
 //!
 //! - `declare.rs`: `/incident` with no arguments; title, severity or impact × urgency, …
 //! - `update.rs`: the status update (status, summary, impact, actions, next steps, ETA);
-//! - `resolve.rs`: the resolution summary.
+//! - `resolve.rs`: the resolution summary;
+//! - `status_draft.rs`: a status-page draft's public text.
 
 pub mod declare;
 pub mod resolve;
+pub mod status_draft;
 pub mod update;
 
 use super::blocks::plain;
@@ -24,6 +26,7 @@ pub enum Modal {
     Declare,
     Update,
     Resolve,
+    StatusDraft,
 }
 
 impl Modal {
@@ -32,14 +35,20 @@ impl Modal {
             Modal::Declare => "declare_incident",
             Modal::Update => "post_update",
             Modal::Resolve => "resolve_incident",
+            Modal::StatusDraft => "edit_status_draft",
         }
     }
 
     /// `None` for a view warroom did not open.
     pub fn from_callback_id(id: &str) -> Option<Modal> {
-        [Modal::Declare, Modal::Update, Modal::Resolve]
-            .into_iter()
-            .find(|m| m.callback_id() == id)
+        [
+            Modal::Declare,
+            Modal::Update,
+            Modal::Resolve,
+            Modal::StatusDraft,
+        ]
+        .into_iter()
+        .find(|m| m.callback_id() == id)
     }
 }
 
@@ -86,6 +95,7 @@ mod tests {
             (Modal::Declare, "declare_incident"),
             (Modal::Update, "post_update"),
             (Modal::Resolve, "resolve_incident"),
+            (Modal::StatusDraft, "edit_status_draft"),
         ] {
             assert_eq!(m.callback_id(), id);
             assert_eq!(Modal::from_callback_id(id), Some(m));
