@@ -119,6 +119,12 @@ pub enum Effect {
         from: i64,
         to: i64,
     },
+    /// Publish `user`'s overview (their App Home), rendered from the state at delivery:
+    /// open incidents they may see, the roles they hold, their open action items. About no
+    /// incident: it goes out in the user's own lane (`Lane::Home`).
+    PublishHome {
+        user: String,
+    },
 }
 
 /// Something warroom says, in the channel, the announcement thread or to one person.
@@ -301,10 +307,11 @@ pub enum EffectKind {
     ArchiveChannel,
     RemindActionItem,
     PostDigest,
+    PublishHome,
 }
 
 impl EffectKind {
-    pub const ALL: [EffectKind; 21] = [
+    pub const ALL: [EffectKind; 22] = [
         EffectKind::CreateChannel,
         EffectKind::Invite,
         EffectKind::SetTopic,
@@ -326,6 +333,7 @@ impl EffectKind {
         EffectKind::ArchiveChannel,
         EffectKind::RemindActionItem,
         EffectKind::PostDigest,
+        EffectKind::PublishHome,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -351,6 +359,7 @@ impl EffectKind {
             EffectKind::ArchiveChannel => "archive_channel",
             EffectKind::RemindActionItem => "remind_action_item",
             EffectKind::PostDigest => "post_digest",
+            EffectKind::PublishHome => "publish_home",
         }
     }
 
@@ -391,6 +400,7 @@ impl Effect {
             Effect::ArchiveChannel => EffectKind::ArchiveChannel,
             Effect::RemindActionItem { .. } => EffectKind::RemindActionItem,
             Effect::PostDigest { .. } => EffectKind::PostDigest,
+            Effect::PublishHome { .. } => EffectKind::PublishHome,
         }
     }
 
@@ -500,6 +510,7 @@ mod tests {
                 owner: "U1".into(),
             },
             Effect::PostDigest { from: 1, to: 2 },
+            Effect::PublishHome { user: "U1".into() },
             Effect::Say {
                 notice: Notice::ArchiveSoon { at: 1 },
             },

@@ -18,6 +18,7 @@ const JOIN: &str = "join_incident";
 const SUBSCRIBE: &str = "subscribe_incident";
 const CHECKLIST: &str = "checklist";
 const ACTION_DONE: &str = "action_done";
+const DECLARE: &str = "open_declare_modal";
 /// "Snooze" on an action item's due-date DM: a day or a week (one id each, so the two
 /// buttons of one block differ).
 const ACTION_SNOOZE_DAY: &str = "action_snooze_1";
@@ -73,6 +74,8 @@ pub enum Button {
     ActionDone { item: i64 },
     /// "Snooze 1 day" (`days` 1) or "Snooze 1 week" (7) on an action item's due-date DM.
     SnoozeActionItem { item: i64, days: u32 },
+    /// "Declare incident" on the App Home: opens the declare modal.
+    Declare,
     /// The checkboxes of the post-resolution checklist, `chunk` = which block of items
     /// (the ticked ones come with the click).
     Checklist { incident: String, chunk: usize },
@@ -97,6 +100,7 @@ impl Button {
             Button::SnoozeActionItem { days: 1, .. } => ACTION_SNOOZE_DAY,
             Button::SnoozeActionItem { .. } => ACTION_SNOOZE_WEEK,
             Button::Checklist { .. } => CHECKLIST,
+            Button::Declare => DECLARE,
         }
     }
 
@@ -112,7 +116,7 @@ impl Button {
             | Button::Subscribe { incident } => Some(incident.clone()),
             Button::ActionDone { item } => Some(item.to_string()),
             Button::SnoozeActionItem { item, days } => Some(format!("{item}:{days}")),
-            Button::AssignRole { .. } | Button::Checklist { .. } => None,
+            Button::AssignRole { .. } | Button::Checklist { .. } | Button::Declare => None,
         }
     }
 
@@ -170,6 +174,7 @@ impl Button {
             SUBSCRIBE => Button::Subscribe {
                 incident: incident(),
             },
+            DECLARE => Button::Declare,
             ACTION_DONE => Button::ActionDone {
                 item: value.parse().ok()?,
             },
@@ -235,6 +240,7 @@ mod tests {
                 incident: inc(),
                 chunk: 2,
             },
+            Button::Declare,
         ];
         all.extend(Snooze::ALL.map(|snooze| Button::Snooze {
             incident: inc(),
