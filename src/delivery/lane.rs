@@ -3,7 +3,8 @@
 //! topic, the card's pin and edits, the announcement and its thread, and one per
 //! integration, so a slow or failing one never delays the others. Across lanes an effect
 //! waits only for the one effect it needs (`Effect::waits_for`). Stored as text (`INC-…`,
-//! `INC-…#topic`, `INC-…#pagerduty`, or empty for effects about no incident).
+//! `INC-…#topic`, `INC-…#pagerduty`, `home:U…` for one person's App Home, or empty for
+//! effects about no incident).
 
 use std::fmt;
 
@@ -51,10 +52,15 @@ impl Stream {
     }
 }
 
+/// How a home lane's text starts (incident ids start with `INC-`: no clash).
+const HOME_PREFIX: &str = "home:";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Lane {
     /// Not about an incident (answers in channels that are not incident channels).
     Direct,
+    /// One person's App Home: its publications, in order, beside everything else.
+    Home(String),
     /// An incident's channel messages.
     Incident(String),
     /// One of an incident's other lanes.
@@ -68,6 +74,9 @@ impl Lane {
         if text.is_empty() {
             return Lane::Direct;
         }
+        if let Some(user) = text.strip_prefix(HOME_PREFIX) {
+            return Lane::Home(user.to_string());
+        }
         match text.split_once('#') {
             Some((incident, suffix)) => match Stream::parse(suffix) {
                 Some(stream) => Lane::Beside {
@@ -80,10 +89,15 @@ impl Lane {
         }
     }
 
+    /// The lane of `user`'s App Home.
+    pub fn home(user: &str) -> Lane {
+        Lane::Home(user.to_string())
+    }
+
     /// The incident the lane belongs to.
     pub fn incident(&self) -> Option<&str> {
         match self {
-            Lane::Direct => None,
+            Lane::Direct | Lane::Home(_) => None,
             Lane::Incident(id) | Lane::Beside { incident: id, .. } => Some(id),
         }
     }
@@ -93,6 +107,7 @@ impl fmt::Display for Lane {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Lane::Direct => Ok(()),
+            Lane::Home(user) => write!(f, "{HOME_PREFIX}{user}"),
             Lane::Incident(id) => f.write_str(id),
             Lane::Beside { incident, stream } => write!(f, "{incident}#{}", stream.as_str()),
         }
@@ -115,11 +130,14 @@ mod tests {
             "INC-1#invite",
             "INC-1#announcement",
             "INC-1#statuspage",
+            "home:U0ALICE",
         ] {
             assert_eq!(Lane::parse(text).to_string(), text);
         }
         assert_eq!(Lane::parse("INC-1#pagerduty").incident(), Some("INC-1"));
         assert_eq!(Lane::parse("").incident(), None);
+        assert_eq!(Lane::parse("home:U1"), Lane::home("U1"));
+        assert_eq!(Lane::parse("home:U1").incident(), None);
         assert_eq!(
             Lane::parse("INC-1#other"),
             Lane::Incident("INC-1".to_string())

@@ -9,6 +9,7 @@
 //! - [`posted`]: exactly once across lost answers (tagged posts, adopted channels)
 //! - `archive`: a closed incident's channel archived after the policy's delay
 //! - `followup`: action items' due-date DMs and the weekly digest
+//! - `home`: each person's App Home, published from current state
 //! - `canvas`: the post-mortem draft as the incident channel's canvas (or a file)
 //! - `join`: rejoin a public channel warroom was removed from, and call again
 //! - [`retry`]: the one retry policy — backoff, transient or final, already done
@@ -19,6 +20,7 @@ mod canvas;
 mod checklist;
 mod escalation;
 mod followup;
+mod home;
 mod join;
 pub mod lane;
 pub mod pace;

@@ -55,7 +55,7 @@ fn limit(method: &str, args: &Value) -> Option<(String, usize, Duration)> {
         | "conversations.members"
         | "chat.update"
         | "canvases.edit" => 50,
-        "users.info" | "chat.postEphemeral" | "files.getUploadURLExternal" => 100,
+        "users.info" | "chat.postEphemeral" | "files.getUploadURLExternal" | "views.publish" => 100,
         _ => return None,
     };
     Some((method.to_string(), per_minute, MINUTE + MARGIN))

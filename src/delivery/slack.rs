@@ -90,6 +90,7 @@ impl Deliverer<'_> {
                     channel: Some(channel),
                 } => self.ephemeral(channel, user, text).await,
                 Effect::PostDigest { from, to } => self.post_digest(*from, *to).await,
+                Effect::PublishHome { user } => self.publish_home(user).await,
                 other => Delivery::Failed(format!("{} needs an incident", other.kind())),
             };
         };
@@ -314,6 +315,7 @@ impl Deliverer<'_> {
             Effect::OfferStatusDraft { status } => self.offer_status_draft(inc, *status).await,
             Effect::RefreshStatusDraft { draft } => self.refresh_status_draft(inc, *draft).await,
             Effect::PublishStatus { draft } => self.publish_status(inc, *draft).await,
+            Effect::PublishHome { user } => self.publish_home(user).await,
         }
     }
 
@@ -436,6 +438,18 @@ impl Deliverer<'_> {
         }
     }
 
+    /// The incident's channel now exists: the homes that list the incident link it.
+    async fn refresh_homes(&self, inc: &Incident) {
+        if let Err(e) = self
+            .store
+            .refresh_homes_of(&inc.id, self.clock.now_ms())
+            .await
+        {
+            // The homes show the link the next time anything changes or they are opened.
+            tracing::warn!(incident = %inc.id, error = %e, "could not queue the home refreshes");
+        }
+    }
+
     /// Creates `{prefix}-YYYYMMDD-{slug}`, then `-2`, `-3`… while the name is taken.
     async fn create_channel(&self, inc: &Incident) -> Delivery {
         if inc.slack.channel_id.is_some() {
@@ -470,7 +484,10 @@ impl Deliverer<'_> {
                         .and_then(Value::as_str)
                         .unwrap_or(&name);
                     return match self.store.set_channel(&inc.id, id, name).await {
-                        Ok(()) => Delivery::Done(None),
+                        Ok(()) => {
+                            self.refresh_homes(inc).await;
+                            Delivery::Done(None)
+                        }
                         Err(e) => e.into(),
                     };
                 }
@@ -493,6 +510,7 @@ impl Deliverer<'_> {
                     tracing::info!(channel = %id, %name, "adopting the channel an earlier attempt created");
                     return match self.store.set_channel(&inc.id, &id, &name).await {
                         Ok(()) => {
+                            self.refresh_homes(inc).await;
                             Delivery::Done(Some("adopted the channel created earlier".into()))
                         }
                         Err(e) => e.into(),

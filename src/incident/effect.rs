@@ -140,6 +140,12 @@ pub enum Effect {
     PublishStatus {
         draft: i64,
     },
+    /// Publish `user`'s overview (their App Home), rendered from the state at delivery:
+    /// open incidents they may see, the roles they hold, their open action items. About no
+    /// incident: it goes out in the user's own lane (`Lane::Home`).
+    PublishHome {
+        user: String,
+    },
 }
 
 /// Something warroom says, in the channel, the announcement thread or to one person.
@@ -352,10 +358,11 @@ pub enum EffectKind {
     OfferStatusDraft,
     RefreshStatusDraft,
     PublishStatus,
+    PublishHome,
 }
 
 impl EffectKind {
-    pub const ALL: [EffectKind; 25] = [
+    pub const ALL: [EffectKind; 26] = [
         EffectKind::CreateChannel,
         EffectKind::Invite,
         EffectKind::SetTopic,
@@ -381,6 +388,7 @@ impl EffectKind {
         EffectKind::OfferStatusDraft,
         EffectKind::RefreshStatusDraft,
         EffectKind::PublishStatus,
+        EffectKind::PublishHome,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -410,6 +418,7 @@ impl EffectKind {
             EffectKind::OfferStatusDraft => "offer_status_draft",
             EffectKind::RefreshStatusDraft => "refresh_status_draft",
             EffectKind::PublishStatus => "publish_status",
+            EffectKind::PublishHome => "publish_home",
         }
     }
 
@@ -454,6 +463,7 @@ impl Effect {
             Effect::OfferStatusDraft { .. } => EffectKind::OfferStatusDraft,
             Effect::RefreshStatusDraft { .. } => EffectKind::RefreshStatusDraft,
             Effect::PublishStatus { .. } => EffectKind::PublishStatus,
+            Effect::PublishHome { .. } => EffectKind::PublishHome,
         }
     }
 
@@ -569,6 +579,7 @@ mod tests {
             },
             Effect::RefreshStatusDraft { draft: 3 },
             Effect::PublishStatus { draft: 3 },
+            Effect::PublishHome { user: "U1".into() },
             Effect::Say {
                 notice: Notice::ArchiveSoon { at: 1 },
             },

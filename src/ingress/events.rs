@@ -1,6 +1,7 @@
 //! Events API: `url_verification` is answered with its challenge; retried deliveries
 //! (`X-Slack-Retry-Num`) are recognised by `event_id` and acknowledged without effect.
-//! `reaction_added` adds the reacted message to an incident's timeline.
+//! `reaction_added` adds the reacted message to an incident's timeline; `app_home_opened`
+//! publishes the opener's App Home.
 
 use super::{Ack, IngressError};
 use crate::service::Service;
@@ -35,11 +36,19 @@ pub async fn handle(service: &Service, event: EventBody, retry: u64) -> Result<A
                 .metrics
                 .inc("warroom_events_total", "result=\"accepted\"");
             tracing::debug!(%event_id, kind, "event accepted");
-            if kind == "reaction_added" {
-                // Acknowledged either way: a retry would be dropped as a duplicate.
-                if let Err(e) = super::reactions::reaction_added(service, &event).await {
-                    tracing::warn!(%event_id, error = %e, "reaction not added to the timeline");
+            // Acknowledged either way: a retry would be dropped as a duplicate.
+            match kind {
+                "reaction_added" => {
+                    if let Err(e) = super::reactions::reaction_added(service, &event).await {
+                        tracing::warn!(%event_id, error = %e, "reaction not added to the timeline");
+                    }
                 }
+                "app_home_opened" => {
+                    if let Err(e) = super::home::opened(service, &event).await {
+                        tracing::warn!(%event_id, error = %e, "home not published");
+                    }
+                }
+                _ => {}
             }
             Ok(Ack::Empty)
         }

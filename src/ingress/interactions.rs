@@ -28,6 +28,9 @@ pub async fn handle(service: &Service, interaction: Interaction) -> Result<Ack, 
             actions,
             ..
         } => {
+            // A click in a view (the App Home) comes from no channel: answers go to the
+            // clicker's DM with the app.
+            let channel = channel.or_else(|| Some(user.clone()));
             for action in &actions {
                 service.metrics.inc(
                     "warroom_interactions_total",
@@ -267,6 +270,22 @@ async fn on_action(
                     }],
                 )
                 .await
+        }
+        // "Declare incident" on the App Home.
+        Button::Declare => {
+            let origin = channel.filter(|c| *c != user).unwrap_or("");
+            let view = modals::declare::view(&service.policy, origin);
+            match service.open_view(trigger_id, view).await {
+                Ok(()) => Ok(()),
+                Err(why) => {
+                    let text = format!(
+                        "{} You can declare directly: `/incident declare &lt;{}&gt; &lt;title&gt;`",
+                        answers::plain(&why),
+                        answers::severity_list(&service.policy)
+                    );
+                    explain(service, "", user, channel, text).await
+                }
+            }
         }
         Button::Checklist { incident, chunk } => {
             super::checklist::on_check(service, user, &incident, chunk, &action.selected_options)

@@ -6,12 +6,14 @@
 //!
 //! - `commands.rs`: `/incident …`, parsed by the grammar and dispatched;
 //! - `interactions.rs`: buttons, selects, modal submissions, the message shortcut;
-//! - `events.rs`: the Events API (deduplicated by `event_id`), `reactions.rs` its one use;
+//! - `events.rs`: the Events API (deduplicated by `event_id`): `reactions.rs` the timeline
+//!   reaction, `home.rs` the App Home;
 //! - `checklist.rs`, `subscriptions.rs`: what both commands and buttons do with those.
 
 pub mod checklist;
 pub mod commands;
 pub mod events;
+mod home;
 pub mod interactions;
 mod reactions;
 pub mod subscriptions;

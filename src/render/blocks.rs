@@ -26,7 +26,7 @@ pub(super) fn plain(text: &str) -> Value {
     json!({"type": "plain_text", "text": text, "emoji": true})
 }
 
-fn severity_display(policy: &Policy, inc: &Incident) -> String {
+pub(super) fn severity_display(policy: &Policy, inc: &Incident) -> String {
     escape(
         &policy
             .severity(&inc.severity)
@@ -243,7 +243,7 @@ pub fn action_items(inc: &Incident, items: &[crate::incident::model::ActionItem]
 }
 
 /// Cuts rendered mrkdwn to `max` characters without breaking an escape or a mention.
-fn truncate_mrkdwn(text: &str, max: usize) -> String {
+pub(super) fn truncate_mrkdwn(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }

@@ -10,6 +10,7 @@
 //! - [`notices`]: every [`crate::incident::Notice`], worded
 //! - [`answers`]: refusals, replies, `list`, `timeline`, `stats`, `help`
 //! - [`blocks`]: the card, the role board, the announcement, the topic
+//! - [`home`]: the App Home tab: open incidents, the viewer's roles and action items
 //! - [`modals`]: each modal's view and the reader of its submission, side by side
 //! - [`channel_name`]: channel names from titles in any script
 //! - [`postmortem`]: the post-mortem draft in Markdown
@@ -22,6 +23,7 @@ pub mod canvas;
 pub mod channel_name;
 pub mod checklist;
 pub mod followup;
+pub mod home;
 pub mod modals;
 pub mod mrkdwn;
 pub mod notices;

@@ -19,6 +19,7 @@ const SUBSCRIBE: &str = "subscribe_incident";
 const CHECKLIST: &str = "checklist";
 const ACTION_DONE: &str = "action_done";
 const ACK_ESCALATION: &str = "ack_escalation";
+const DECLARE: &str = "open_declare_modal";
 /// "Snooze" on an action item's due-date DM: a day or a week (one id each, so the two
 /// buttons of one block differ).
 const ACTION_SNOOZE_DAY: &str = "action_snooze_1";
@@ -78,6 +79,8 @@ pub enum Button {
     SnoozeActionItem { item: i64, days: u32 },
     /// "I'm on it" on a step of the escalation chain (in the channel or the DM).
     AcknowledgeEscalation { incident: String },
+    /// "Declare incident" on the App Home: opens the declare modal.
+    Declare,
     /// The checkboxes of the post-resolution checklist, `chunk` = which block of items
     /// (the ticked ones come with the click).
     Checklist { incident: String, chunk: usize },
@@ -109,6 +112,7 @@ impl Button {
             Button::AcknowledgeEscalation { .. } => ACK_ESCALATION,
             Button::EditStatusDraft { .. } => STATUS_DRAFT_EDIT,
             Button::PublishStatusDraft { .. } => STATUS_DRAFT_PUBLISH,
+            Button::Declare => DECLARE,
         }
     }
 
@@ -128,7 +132,7 @@ impl Button {
                 Some(draft.to_string())
             }
             Button::SnoozeActionItem { item, days } => Some(format!("{item}:{days}")),
-            Button::AssignRole { .. } | Button::Checklist { .. } => None,
+            Button::AssignRole { .. } | Button::Checklist { .. } | Button::Declare => None,
         }
     }
 
@@ -189,6 +193,7 @@ impl Button {
             ACK_ESCALATION => Button::AcknowledgeEscalation {
                 incident: incident(),
             },
+            DECLARE => Button::Declare,
             ACTION_DONE => Button::ActionDone {
                 item: value.parse().ok()?,
             },
@@ -263,6 +268,7 @@ mod tests {
             },
             Button::EditStatusDraft { draft: 5 },
             Button::PublishStatusDraft { draft: 5 },
+            Button::Declare,
         ];
         all.extend(Snooze::ALL.map(|snooze| Button::Snooze {
             incident: inc(),

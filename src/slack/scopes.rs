@@ -61,6 +61,8 @@ pub const METHOD_SCOPES: &[(&str, &[&str])] = &[
     ("canvases.edit", &["canvases:write"]),
     // Finds the channel canvas a lost `create` answer made (`properties.canvas`).
     ("conversations.info", &["channels:read", "groups:read"]),
+    // Each user's App Home tab: publishing a view needs no scope.
+    ("views.publish", &[]),
     // The workspace's URL and team id: the canvas link on the card, the console's sign-in.
     ("auth.test", &[]),
     // Where canvases are unavailable, the draft is uploaded as a file.
@@ -73,9 +75,11 @@ pub const COMMANDS_SCOPE: &str = "commands";
 
 /// `(bot event, scope it needs)`: the manifest's `settings.event_subscriptions.bot_events`
 /// are exactly these events.
-pub const EVENT_SCOPES: &[(&str, &str)] = &[
+pub const EVENT_SCOPES: &[(&str, &[&str])] = &[
     // The timeline reaction on a message in an incident channel.
-    ("reaction_added", "reactions:read"),
+    ("reaction_added", &["reactions:read"]),
+    // Someone opened warroom's Home tab: it is published for them (no scope needed).
+    ("app_home_opened", &[]),
 ];
 
 /// Every bot scope the app requests: the scopes of [`METHOD_SCOPES`], `commands` (slash
@@ -85,7 +89,11 @@ pub fn bot_scopes() -> Vec<&'static str> {
         .iter()
         .flat_map(|(_, scopes)| scopes.iter().copied())
         .chain(std::iter::once(COMMANDS_SCOPE))
-        .chain(EVENT_SCOPES.iter().map(|(_, scope)| *scope))
+        .chain(
+            EVENT_SCOPES
+                .iter()
+                .flat_map(|(_, scopes)| scopes.iter().copied()),
+        )
         .collect();
     scopes.sort_unstable();
     scopes.dedup();

@@ -130,6 +130,12 @@ impl Store {
         if updated.rows_affected() != 1 {
             return Ok(false);
         }
+        // Who loses sight of a private incident with their role: their home says so too.
+        let holders_before = if inc.private {
+            super::homes::holders(tx, &inc.id).await?
+        } else {
+            Vec::new()
+        };
         sqlx::query("DELETE FROM incident_roles WHERE incident_id = $1")
             .bind(&inc.id)
             .execute(&mut **tx)
@@ -161,6 +167,8 @@ impl Store {
         for effect in &outcome.effects {
             insert_effect(tx, &inc.id, effect, priority, now).await?;
         }
+        // The App Homes that show what changed (debounced: see `homes`).
+        super::homes::refresh_after(tx, outcome, holders_before, now).await?;
         Ok(true)
     }
 

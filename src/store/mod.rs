@@ -7,6 +7,7 @@ mod canvas;
 mod checklist;
 mod console;
 mod followup;
+mod homes;
 mod incidents;
 mod outbox;
 mod reactions;
@@ -17,6 +18,7 @@ mod status_drafts;
 mod subscriptions;
 mod write_api;
 
+pub use homes::HOME_REFRESH_WINDOW_MS;
 pub use write_api::{AlertGroup, KeyClaim};
 
 pub use console::{ConsoleFilter, Viewer};

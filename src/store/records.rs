@@ -7,10 +7,10 @@ use crate::incident::model::{ActionItem, Incident};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-const ACTION_ITEM_COLUMNS: &str =
+pub(super) const ACTION_ITEM_COLUMNS: &str =
     "id, incident_id, text, owner, due, done, created_by, created_at, done_at, done_by";
 
-fn action_item_from_row(r: &AnyRow) -> StoreResult<ActionItem> {
+pub(super) fn action_item_from_row(r: &AnyRow) -> StoreResult<ActionItem> {
     Ok(ActionItem {
         id: r.try_get("id")?,
         incident_id: r.try_get("incident_id")?,

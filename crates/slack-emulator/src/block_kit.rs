@@ -11,11 +11,13 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
-/// Where blocks are shown; messages and modals allow different blocks and counts.
+/// Where blocks are shown; messages and views (modals, App Home tabs) allow different
+/// blocks and counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Surface {
     Message,
     Modal,
+    Home,
 }
 
 pub const MAX_MESSAGE_BLOCKS: usize = 50;
@@ -52,6 +54,14 @@ pub fn check_blocks(blocks: &Value, surface: Surface) -> Vec<String> {
 pub fn check_view(view: &Value) -> Vec<String> {
     let mut c = Checker::default();
     c.view(view, "/view");
+    c.errors
+}
+
+/// The violations of an App Home `view` object, as `views.publish` judges it (empty when
+/// valid): `type` `home` and at most 100 blocks, each with the rules of a modal's.
+pub fn check_home_view(view: &Value) -> Vec<String> {
+    let mut c = Checker::default();
+    c.home_view(view, "/view");
     c.errors
 }
 
@@ -131,6 +141,30 @@ impl Checker {
         }
     }
 
+    fn home_view(&mut self, view: &Value, at: &str) {
+        let Some(obj) = view.as_object() else {
+            self.fail("must be an object", at);
+            return;
+        };
+        match obj.get("type").and_then(Value::as_str) {
+            Some("home") => {}
+            Some(_) => self.fail("must be one of the provided values", &format!("{at}/type")),
+            None => self.fail("missing required field: type", at),
+        }
+        for key in ["private_metadata", "callback_id", "external_id"] {
+            let max = if key == "private_metadata" {
+                MAX_PRIVATE_METADATA
+            } else {
+                MAX_ID
+            };
+            self.opt_string(obj, key, max, at);
+        }
+        match obj.get("blocks") {
+            Some(blocks) => self.blocks(blocks, Surface::Home, &format!("{at}/blocks")),
+            None => self.fail("missing required field: blocks", at),
+        }
+    }
+
     fn blocks(&mut self, blocks: &Value, surface: Surface, at: &str) {
         let Some(blocks) = blocks.as_array() else {
             self.fail("must be an array", at);
@@ -138,7 +172,7 @@ impl Checker {
         };
         let max = match surface {
             Surface::Message => MAX_MESSAGE_BLOCKS,
-            Surface::Modal => MAX_VIEW_BLOCKS,
+            Surface::Modal | Surface::Home => MAX_VIEW_BLOCKS,
         };
         if blocks.len() > max {
             self.fail(format!("no more than {max} items allowed"), at);

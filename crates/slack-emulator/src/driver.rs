@@ -118,6 +118,31 @@ impl SlackDriver {
             .await
     }
 
+    /// `user` clicks `button` in `view` (an App Home tab: no channel, no message).
+    pub async fn click_in_view(
+        &self,
+        user: &str,
+        view: &View,
+        button: &Button,
+    ) -> reqwest::Result<Reply> {
+        let action = json!({"type": "button", "action_id": button.action_id, "block_id": button.block_id,
+            "text": {"type": "plain_text", "text": button.text, "emoji": true},
+            "value": button.value, "action_ts": "1700000050.123456"});
+        self.interact(requests::block_actions_in_view(user, view, action))
+            .await
+    }
+
+    /// An Events API body (`event_callback`), sent as Slack does: raw JSON, signed.
+    pub async fn event(&self, body: Value) -> reqwest::Result<Reply> {
+        self.post_signed("/slack/events", "application/json", body.to_string())
+            .await
+    }
+
+    /// `user` opens the app's Home tab, currently showing `shown` (if anything was published).
+    pub async fn open_home(&self, user: &str, shown: Option<&View>) -> reqwest::Result<Reply> {
+        self.event(requests::app_home_opened(user, shown)).await
+    }
+
     /// `user` picks `chosen` in the users_select of block `block_id` on `message` (the
     /// action carries that element's `action_id`, as Slack's does).
     pub async fn select_user(

@@ -419,6 +419,19 @@ impl FakeSlack {
         self.shared.workspace().views()
     }
 
+    /// The App Home tab `user` sees, as the app last published it (`views.publish`).
+    pub fn home(&self, user: &str) -> Option<View> {
+        self.shared.workspace().home(user)
+    }
+
+    /// How many times the app published `user`'s home successfully.
+    pub fn home_publishes(&self, user: &str) -> usize {
+        self.calls()
+            .iter()
+            .filter(|c| c.method == "views.publish" && c.ok && c.args["user_id"] == user)
+            .count()
+    }
+
     /// Every HTTP call received, in order, faulted ones included.
     pub fn calls(&self) -> Vec<Call> {
         self.shared.workspace().calls()

@@ -70,13 +70,26 @@ pub struct Ephemeral {
     pub blocks: Value,
 }
 
-/// A modal the app opened or pushed, in its latest state (updates replace `view`).
+/// A modal the app opened or pushed, in its latest state (updates replace `view`), or a
+/// user's App Home as last published (`views.publish`; no trigger).
 #[derive(Clone, Debug, Serialize)]
 pub struct View {
     pub id: String,
     pub trigger_id: Option<String>,
     /// The view JSON as the app sent it (without the fields Slack adds in its answer).
     pub view: Value,
+}
+
+impl View {
+    /// Every button a person could click in the view, in block order.
+    pub fn buttons(&self) -> Vec<Button> {
+        buttons_in(&self.view["blocks"])
+    }
+
+    /// The text of every text-bearing block, one per line (as [`Message::plain_text`]).
+    pub fn plain_text(&self) -> String {
+        block_lines(&self.view["blocks"]).join("\n")
+    }
 }
 
 /// One HTTP call the fake received, whatever became of it.
@@ -110,31 +123,7 @@ impl Message {
     /// Every button a person could click: elements of `actions` blocks and `section`
     /// accessories, in block order.
     pub fn buttons(&self) -> Vec<Button> {
-        let mut found = Vec::new();
-        for block in blocks_of(&self.blocks) {
-            let block_id = str_at(block, &["block_id"]).unwrap_or_default();
-            let candidates: Vec<&Value> = match block.get("type").and_then(Value::as_str) {
-                Some("actions") => block
-                    .get("elements")
-                    .and_then(Value::as_array)
-                    .map(|els| els.iter().collect())
-                    .unwrap_or_default(),
-                Some("section") => block.get("accessory").into_iter().collect(),
-                _ => Vec::new(),
-            };
-            for element in candidates {
-                if element.get("type").and_then(Value::as_str) != Some("button") {
-                    continue;
-                }
-                found.push(Button {
-                    block_id: block_id.clone(),
-                    action_id: str_at(element, &["action_id"]).unwrap_or_default(),
-                    value: str_at(element, &["value"]),
-                    text: str_at(element, &["text", "text"]).unwrap_or_default(),
-                });
-            }
-        }
-        found
+        buttons_in(&self.blocks)
     }
 
     /// The message as readable text: `text`, then the text of every section (and its fields),
@@ -145,35 +134,7 @@ impl Message {
         if !self.text.is_empty() {
             lines.push(self.text.clone());
         }
-        for block in blocks_of(&self.blocks) {
-            match block.get("type").and_then(Value::as_str) {
-                Some("section") => {
-                    lines.extend(str_at(block, &["text", "text"]));
-                    if let Some(fields) = block.get("fields").and_then(Value::as_array) {
-                        lines.extend(fields.iter().filter_map(|f| str_at(f, &["text"])));
-                    }
-                }
-                Some("header") => lines.extend(str_at(block, &["text", "text"])),
-                Some("context") => {
-                    if let Some(elements) = block.get("elements").and_then(Value::as_array) {
-                        lines.extend(elements.iter().filter_map(|e| str_at(e, &["text"])));
-                    }
-                }
-                Some("markdown") => lines.extend(str_at(block, &["text"])),
-                Some("rich_text") => {
-                    if let Some(elements) = block.get("elements").and_then(Value::as_array) {
-                        for element in elements {
-                            let mut line = String::new();
-                            collect_rich_text(element, &mut line);
-                            if !line.is_empty() {
-                                lines.push(line);
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
+        lines.extend(block_lines(&self.blocks));
         lines.join("\n")
     }
 
@@ -181,6 +142,72 @@ impl Message {
     pub fn is_reply(&self) -> bool {
         self.thread_ts.is_some()
     }
+}
+
+/// Every button in `blocks`: elements of `actions` blocks and `section` accessories, in
+/// block order.
+fn buttons_in(blocks: &Value) -> Vec<Button> {
+    let mut found = Vec::new();
+    for block in blocks_of(blocks) {
+        let block_id = str_at(block, &["block_id"]).unwrap_or_default();
+        let candidates: Vec<&Value> = match block.get("type").and_then(Value::as_str) {
+            Some("actions") => block
+                .get("elements")
+                .and_then(Value::as_array)
+                .map(|els| els.iter().collect())
+                .unwrap_or_default(),
+            Some("section") => block.get("accessory").into_iter().collect(),
+            _ => Vec::new(),
+        };
+        for element in candidates {
+            if element.get("type").and_then(Value::as_str) != Some("button") {
+                continue;
+            }
+            found.push(Button {
+                block_id: block_id.clone(),
+                action_id: str_at(element, &["action_id"]).unwrap_or_default(),
+                value: str_at(element, &["value"]),
+                text: str_at(element, &["text", "text"]).unwrap_or_default(),
+            });
+        }
+    }
+    found
+}
+
+/// The text of every section (and its fields), header, context element, markdown and
+/// rich-text block of `blocks`, one per line.
+fn block_lines(blocks: &Value) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for block in blocks_of(blocks) {
+        match block.get("type").and_then(Value::as_str) {
+            Some("section") => {
+                lines.extend(str_at(block, &["text", "text"]));
+                if let Some(fields) = block.get("fields").and_then(Value::as_array) {
+                    lines.extend(fields.iter().filter_map(|f| str_at(f, &["text"])));
+                }
+            }
+            Some("header") => lines.extend(str_at(block, &["text", "text"])),
+            Some("context") => {
+                if let Some(elements) = block.get("elements").and_then(Value::as_array) {
+                    lines.extend(elements.iter().filter_map(|e| str_at(e, &["text"])));
+                }
+            }
+            Some("markdown") => lines.extend(str_at(block, &["text"])),
+            Some("rich_text") => {
+                if let Some(elements) = block.get("elements").and_then(Value::as_array) {
+                    for element in elements {
+                        let mut line = String::new();
+                        collect_rich_text(element, &mut line);
+                        if !line.is_empty() {
+                            lines.push(line);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    lines
 }
 
 /// The blocks of a message, tolerating `Null` or a malformed value.

@@ -53,6 +53,71 @@ pub fn block_actions(user: &str, message: &Message, action: Value) -> Value {
     })
 }
 
+/// A click in a view that is not a modal being submitted, e.g. an App Home tab: the
+/// payload names the view (`container.type` `view`) and has no channel, message or
+/// `response_url`, as Slack sends it.
+pub fn block_actions_in_view(user: &str, view: &View, action: Value) -> Value {
+    let kind = view.view["type"].as_str().unwrap_or("home");
+    json!({
+        "type": "block_actions",
+        "user": {"id": user, "username": "someone", "name": "someone", "team_id": "T0001"},
+        "api_app_id": "A123456",
+        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "container": {"type": "view", "view_id": view.id},
+        "trigger_id": new_trigger(),
+        "team": {"id": "T0001", "domain": "example"},
+        "enterprise": null,
+        "is_enterprise_install": false,
+        "view": {
+            "id": view.id,
+            "team_id": "T0001",
+            "type": kind,
+            "blocks": view.view["blocks"],
+            "private_metadata": view.view.get("private_metadata").cloned().unwrap_or(json!("")),
+            "callback_id": view.view.get("callback_id").cloned().unwrap_or(json!("")),
+            "state": {"values": {}},
+            "hash": "156772938.1827394",
+            "app_id": "A0BOT",
+            "bot_id": "B0BOT"
+        },
+        "actions": [action]
+    })
+}
+
+/// An Events API `event_callback` carrying `event`, with a fresh `event_id` (Slack gives
+/// each event its own; retries keep it).
+pub fn event_callback(event: Value) -> Value {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(1);
+    let n = N.fetch_add(1, Ordering::SeqCst);
+    json!({
+        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "team_id": "T0001",
+        "api_app_id": "A123456",
+        "event": event,
+        "type": "event_callback",
+        "event_id": format!("Ev{:08X}{}", n, std::process::id()),
+        "event_time": 1_700_000_000,
+        "authorizations": [{"team_id": "T0001", "user_id": "U0BOT", "is_bot": true}]
+    })
+}
+
+/// `app_home_opened`: `user` opened the app's Home tab; `view` is the home Slack shows
+/// them, if one was published.
+pub fn app_home_opened(user: &str, view: Option<&View>) -> Value {
+    let mut event = json!({
+        "type": "app_home_opened",
+        "user": user,
+        "channel": format!("D{}", user.trim_start_matches(['U', 'W'])),
+        "tab": "home",
+        "event_ts": "1700000000.000100"
+    });
+    if let Some(view) = view {
+        event["view"] = json!({"id": view.id, "type": "home", "blocks": view.view["blocks"]});
+    }
+    event_callback(event)
+}
+
 /// A `view_submission` for `view` with each input block filled from `fills`
 /// (`block_id`, value); unfilled inputs arrive empty, as Slack sends them.
 pub fn view_submission(user: &str, view: &View, fills: &[(&str, &str)]) -> Value {

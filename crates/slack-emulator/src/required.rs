@@ -13,6 +13,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
     ("chat.postEphemeral", &["channel", "user"]),
     ("pins.add", &["channel"]),
     ("views.open", &["trigger_id", "view"]),
+    ("views.publish", &["user_id", "view"]),
 ];
 
 /// The error Slack answers when `args` lacks an argument `method` requires.

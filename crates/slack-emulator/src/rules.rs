@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::api::{err, json_arg, str_arg, ApiError, Args};
-use super::block_kit::{check_blocks, check_view, Surface};
+use super::block_kit::{check_blocks, check_home_view, check_view, Surface};
 
 /// Slack's documented limits that apps trip over.
 pub(crate) const MAX_CHANNEL_NAME: usize = 80;
@@ -69,7 +69,7 @@ pub(crate) fn validate_blocks(raw: Value, code: &'static str) -> Result<Value, A
     }
 }
 
-/// The `view` argument of `views.open`: a JSON object (its Block Kit rules are checked before
+/// The `view` argument of `views.open` and `views.publish`: a JSON object (its Block Kit rules are checked before
 /// the method runs, [`block_kit_errors`]).
 pub(crate) fn validate_view(view: Option<Value>) -> Result<Value, ApiError> {
     match view {
@@ -90,11 +90,12 @@ pub(crate) fn validate_view(view: Option<Value>) -> Result<Value, ApiError> {
 pub(crate) fn block_kit_errors(method: &str, args: &Args) -> Option<ApiError> {
     let (key, code) = match method {
         "chat.postMessage" | "chat.update" | "chat.postEphemeral" => ("blocks", "invalid_blocks"),
-        "views.open" => ("view", "invalid_arguments"),
+        "views.open" | "views.publish" => ("view", "invalid_arguments"),
         _ => return None,
     };
     let value = json_arg(args, key)?;
     let problems = match key {
+        "view" if value.is_object() && method == "views.publish" => check_home_view(&value),
         "view" if value.is_object() => check_view(&value),
         "blocks" if value.is_array() => check_blocks(&value, Surface::Message),
         // Not even the right JSON type: the method's own decoding answers.

@@ -11,6 +11,7 @@
 
 mod archive;
 mod canvases;
+mod homes;
 mod threads;
 
 use std::collections::{BTreeMap, HashSet};
@@ -65,6 +66,7 @@ pub(crate) const KNOWN_METHODS: &[&str] = &[
     "users.info",
     "users.list",
     "views.open",
+    "views.publish",
 ];
 
 pub(crate) fn is_known_method(method: &str) -> bool {
@@ -116,6 +118,8 @@ pub(crate) struct Workspace {
     messages: Vec<Message>,
     ephemerals: Vec<Ephemeral>,
     views: Vec<ViewRecord>,
+    /// Each user's App Home, as last published (`views.publish`).
+    homes: BTreeMap<String, ViewRecord>,
     used_triggers: HashSet<String>,
     uploads: BTreeMap<String, Upload>,
     calls: Vec<Call>,
@@ -151,6 +155,7 @@ impl Workspace {
             messages: Vec::new(),
             ephemerals: Vec::new(),
             views: Vec::new(),
+            homes: BTreeMap::new(),
             used_triggers: HashSet::new(),
             uploads: BTreeMap::new(),
             calls: Vec::new(),
@@ -411,6 +416,7 @@ impl Workspace {
             "chat.postEphemeral" => self.chat_post_ephemeral(args, now),
             "pins.add" => self.pins_add(args),
             "views.open" => self.views_open(args, now),
+            "views.publish" => self.views_publish(args, now),
             "users.info" => self.users_info(args),
             "users.list" => Ok(self.users_list()),
             "files.getUploadURLExternal" => self.files_get_upload_url(args, now),
@@ -1169,7 +1175,7 @@ fn view_json(rec: &ViewRecord) -> Value {
     out.insert("team_id".into(), json!(TEAM_ID));
     out.insert("state".into(), json!({"values": {}}));
     out.insert("hash".into(), json!(rec.hash));
-    // Only views.open is modelled: every view is the root of its own stack.
+    // No views.push: every view is the root of its own stack.
     out.insert("previous_view_id".into(), Value::Null);
     out.insert("root_view_id".into(), json!(rec.view.id));
     out.insert("app_id".into(), json!(APP_ID));

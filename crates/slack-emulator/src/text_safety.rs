@@ -19,7 +19,7 @@ pub fn inspect_call(
     args: &Map<String, Value>,
     allowed_links: &[String],
 ) -> Vec<Violation> {
-    let target = ["channel", "channel_id", "user", "trigger_id"]
+    let target = ["channel", "channel_id", "user", "user_id", "trigger_id"]
         .iter()
         .find_map(|k| args.get(*k).and_then(Value::as_str))
         .unwrap_or("")
