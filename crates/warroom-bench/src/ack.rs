@@ -147,8 +147,8 @@ pub async fn run(quick: bool) -> anyhow::Result<Vec<Row>> {
         Row::new(
             "ack req/s as share of hello-world",
             format!("{:.0} %", ratio * 100.0),
-            ">= 70 %",
-            Some(ratio >= 0.7),
+            ">= 75 %",
+            Some(ratio >= 0.75),
         ),
     ])
 }
