@@ -69,17 +69,87 @@ impl SlashCommand {
     }
 }
 
-/// Why a command text could not be understood; the message is shown to the user as is.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct GrammarError(pub String);
-
-fn expected(usage: &str) -> GrammarError {
-    GrammarError(format!("Usage: `/incident {usage}`"))
+/// The commands whose shape the grammar checks: which usage line an error points to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verb {
+    Declare,
+    List,
+    Status,
+    Severity,
+    Role,
+    Roles,
+    Note,
+    Timeline,
+    Action,
+    Actions,
+    Close,
+    Postmortem,
+    Stats,
+    Subscribe,
+    Unsubscribe,
 }
 
+impl Verb {
+    /// The word typed after `/incident` (its canonical spelling).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Declare => "declare",
+            Verb::List => "list",
+            Verb::Status => "status",
+            Verb::Severity => "severity",
+            Verb::Role => "role",
+            Verb::Roles => "roles",
+            Verb::Note => "note",
+            Verb::Timeline => "timeline",
+            Verb::Action => "action",
+            Verb::Actions => "actions",
+            Verb::Close => "close",
+            Verb::Postmortem => "postmortem",
+            Verb::Stats => "stats",
+            Verb::Subscribe => "subscribe",
+            Verb::Unsubscribe => "unsubscribe",
+        }
+    }
+}
+
+impl std::fmt::Display for Verb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a command text could not be understood. Worded for people by
+/// `render::grammar`; the `Display` here is a plain fallback for logs.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GrammarError {
+    /// The arguments don't have the command's shape (missing, extra or malformed).
+    #[error("/incident {command}: arguments do not match its usage")]
+    Usage { command: Verb },
+    /// A command that takes no arguments was given some.
+    #[error("/incident {command} takes no arguments (given: {given})")]
+    UnexpectedArguments { command: Verb, given: String },
+    /// The first word is no command (lowercased, as it was matched).
+    #[error("unknown command: {given}")]
+    UnknownCommand { given: String },
+    /// `role`: the person is not given as a user.
+    #[error("/incident role: {given} is not a user")]
+    NotAUser { given: String },
+    /// `action … due <date>`: the date is not `YYYY-MM-DD`.
+    #[error("/incident action: {given} is not a YYYY-MM-DD date")]
+    BadDate { given: String },
+}
+
+fn expected(command: Verb) -> GrammarError {
+    GrammarError::Usage { command }
+}
+
+/// Reads one word as a person (their user id), however the transport spells a mention;
+/// `None` when the word is not one. The grammar knows where a person goes in a command,
+/// never how a mention is written: the ingress passes its own reader.
+pub type ReadUser = fn(&str) -> Option<String>;
+
 /// Parses the text after `/incident`.
-pub fn parse(text: &str) -> Result<SlashCommand, GrammarError> {
+pub fn parse(text: &str, read_user: ReadUser) -> Result<SlashCommand, GrammarError> {
     let text = text.trim();
     let (verb, rest) = match text.split_once(char::is_whitespace) {
         Some((verb, rest)) => (verb, rest.trim()),
@@ -88,60 +158,55 @@ pub fn parse(text: &str) -> Result<SlashCommand, GrammarError> {
     match verb.to_ascii_lowercase().as_str() {
         "" => Ok(SlashCommand::OpenDeclareModal),
         "declare" | "new" | "open" => parse_declare(rest),
-        "list" | "ls" => no_args(rest, "list", SlashCommand::List),
+        "list" | "ls" => no_args(rest, Verb::List, SlashCommand::List),
         "help" | "?" => Ok(SlashCommand::Help),
-        "status" => {
-            let names = Status::ALL.map(|s| s.as_str()).join("|");
-            match Status::parse(rest) {
-                Some(status) if status != Status::Closed => Ok(SlashCommand::Status(status)),
-                _ => Err(expected(&format!(
-                    "status <{}>",
-                    names.replace("|closed", "")
-                ))),
-            }
-        }
+        "status" => match Status::parse(rest) {
+            Some(status) if status != Status::Closed => Ok(SlashCommand::Status(status)),
+            _ => Err(expected(Verb::Status)),
+        },
         "severity" | "sev" => match single_word(rest) {
             Some(sev) => Ok(SlashCommand::Severity(sev.to_string())),
-            None => Err(expected("severity <P0|P1|…>")),
+            None => Err(expected(Verb::Severity)),
         },
-        "role" | "assign" => parse_role(rest),
-        "roles" => no_args(rest, "roles", SlashCommand::Roles),
+        "role" | "assign" => parse_role(rest, read_user),
+        "roles" => no_args(rest, Verb::Roles, SlashCommand::Roles),
         "update" => Ok(if rest.is_empty() {
             SlashCommand::OpenUpdateModal
         } else {
             SlashCommand::Update(rest.to_string())
         }),
-        "note" => non_empty(rest, "note <text>").map(SlashCommand::Note),
-        "timeline" => no_args(rest, "timeline", SlashCommand::Timeline),
-        "action" => parse_action(rest),
-        "actions" => no_args(rest, "actions", SlashCommand::Actions),
+        "note" => non_empty(rest, Verb::Note).map(SlashCommand::Note),
+        "timeline" => no_args(rest, Verb::Timeline, SlashCommand::Timeline),
+        "action" => parse_action(rest, read_user),
+        "actions" => no_args(rest, Verb::Actions, SlashCommand::Actions),
         "resolve" => Ok(SlashCommand::Resolve(optional(rest))),
         "close" if rest == "--force" => Ok(SlashCommand::CloseForce),
-        "close" => no_args(rest, "close", SlashCommand::Close),
-        "postmortem" | "pm" => no_args(rest, "postmortem", SlashCommand::Postmortem),
+        "close" => no_args(rest, Verb::Close, SlashCommand::Close),
+        "postmortem" | "pm" => no_args(rest, Verb::Postmortem, SlashCommand::Postmortem),
         "escalate" => Ok(SlashCommand::Escalate(optional(rest))),
         "stats" => parse_stats(rest),
-        "subscribe" => no_args(rest, "subscribe", SlashCommand::Subscribe),
-        "unsubscribe" => no_args(rest, "unsubscribe", SlashCommand::Unsubscribe),
-        other => Err(GrammarError(format!(
-            "I don't know `{other}`. Try `/incident help` for the list of commands."
-        ))),
+        "subscribe" => no_args(rest, Verb::Subscribe, SlashCommand::Subscribe),
+        "unsubscribe" => no_args(rest, Verb::Unsubscribe, SlashCommand::Unsubscribe),
+        other => Err(GrammarError::UnknownCommand {
+            given: other.to_string(),
+        }),
     }
 }
 
-fn no_args(rest: &str, usage: &str, cmd: SlashCommand) -> Result<SlashCommand, GrammarError> {
+fn no_args(rest: &str, command: Verb, cmd: SlashCommand) -> Result<SlashCommand, GrammarError> {
     if rest.is_empty() {
         Ok(cmd)
     } else {
-        Err(GrammarError(format!(
-            "`{usage}` takes no arguments. Usage: `/incident {usage}`"
-        )))
+        Err(GrammarError::UnexpectedArguments {
+            command,
+            given: rest.to_string(),
+        })
     }
 }
 
-fn non_empty(rest: &str, usage: &str) -> Result<String, GrammarError> {
+fn non_empty(rest: &str, command: Verb) -> Result<String, GrammarError> {
     if rest.is_empty() {
-        Err(expected(usage))
+        Err(expected(command))
     } else {
         Ok(rest.to_string())
     }
@@ -170,7 +235,7 @@ fn parse_stats(rest: &str) -> Result<SlashCommand, GrammarError> {
         }
         match humantime::parse_duration(word) {
             Ok(d) if !d.is_zero() && window.is_none() => window = Some(d),
-            _ => return Err(expected("stats [30d] [drills]")),
+            _ => return Err(expected(Verb::Stats)),
         }
     }
     Ok(SlashCommand::Stats { window, drills })
@@ -201,13 +266,12 @@ fn parse_declare(rest: &str) -> Result<SlashCommand, GrammarError> {
             break;
         }
     }
-    let usage = "declare [--private] [--drill] <severity> <title>, e.g. `/incident declare P1 Checkout API returns 500s`";
     let (severity, title) = rest
         .split_once(char::is_whitespace)
         .map(|(s, t)| (s, t.trim()))
-        .ok_or_else(|| GrammarError(format!("Usage: `/incident {usage}")))?;
+        .ok_or(expected(Verb::Declare))?;
     if title.is_empty() || severity.starts_with("--") {
-        return Err(GrammarError(format!("Usage: `/incident {usage}")));
+        return Err(expected(Verb::Declare));
     }
     Ok(SlashCommand::Declare {
         private,
@@ -217,16 +281,13 @@ fn parse_declare(rest: &str) -> Result<SlashCommand, GrammarError> {
     })
 }
 
-fn parse_role(rest: &str) -> Result<SlashCommand, GrammarError> {
-    let usage = "role <ic|tech|comms|scribe> @user";
+fn parse_role(rest: &str, read_user: ReadUser) -> Result<SlashCommand, GrammarError> {
     let mut words = rest.split_whitespace();
-    let (Some(role), Some(mention), None) = (words.next(), words.next(), words.next()) else {
-        return Err(expected(usage));
+    let (Some(role), Some(person), None) = (words.next(), words.next(), words.next()) else {
+        return Err(expected(Verb::Role));
     };
-    let user = parse_mention(mention).ok_or_else(|| {
-        GrammarError(format!(
-            "`{mention}` is not a user mention: pick the person with @. Usage: `/incident {usage}`"
-        ))
+    let user = read_user(person).ok_or_else(|| GrammarError::NotAUser {
+        given: person.to_string(),
     })?;
     Ok(SlashCommand::Role {
         role: role.to_ascii_lowercase(),
@@ -234,28 +295,27 @@ fn parse_role(rest: &str) -> Result<SlashCommand, GrammarError> {
     })
 }
 
-fn parse_action(rest: &str) -> Result<SlashCommand, GrammarError> {
-    let usage = "action <text> [@owner] [due YYYY-MM-DD]";
+fn parse_action(rest: &str, read_user: ReadUser) -> Result<SlashCommand, GrammarError> {
     let mut words: Vec<&str> = rest.split_whitespace().collect();
     let mut due = None;
     if words.len() >= 2 && words[words.len() - 2].eq_ignore_ascii_case("due") {
         let date = words[words.len() - 1];
         due = Some(NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
-            GrammarError(format!(
-                "`{date}` is not a date: write it as YYYY-MM-DD. Usage: `/incident {usage}`"
-            ))
+            GrammarError::BadDate {
+                given: date.to_string(),
+            }
         })?);
         words.truncate(words.len() - 2);
     }
     let mut owner = None;
     if let Some(last) = words.last() {
-        if let Some(user) = parse_mention(last) {
+        if let Some(user) = read_user(last) {
             owner = Some(user);
             words.pop();
         }
     }
     if words.is_empty() {
-        return Err(expected(usage));
+        return Err(expected(Verb::Action));
     }
     Ok(SlashCommand::Action {
         text: words.join(" "),
@@ -264,53 +324,20 @@ fn parse_action(rest: &str) -> Result<SlashCommand, GrammarError> {
     })
 }
 
-/// How Slack writes a user mention in the text it sends (`<@U123|name>`): parsed here,
-/// never produced by the domain.
-const MENTION_OPEN: &str = "<@";
-
-/// `<@U123>` or `<@U123|name>` → `U123`.
-pub fn parse_mention(word: &str) -> Option<String> {
-    let inner = word.strip_prefix(MENTION_OPEN)?.strip_suffix('>')?;
-    let id = inner.split('|').next()?;
-    let valid = id.len() >= 2
-        && id.starts_with(['U', 'W'])
-        && id.chars().all(|c| c.is_ascii_alphanumeric());
-    valid.then(|| id.to_string())
-}
-
-/// Replaces every user mention as Slack sends it (`<@U…>` or `<@U…|name>`) with `@U…`:
-/// people stay data (their ids) and only the renderer makes them mentions again. Any
-/// other angle-bracket syntax is kept as typed, to be escaped by the renderer.
-pub fn normalize_mentions(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find(MENTION_OPEN) {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        match tail.find('>') {
-            Some(end) => {
-                match parse_mention(&tail[..=end]) {
-                    Some(id) => {
-                        out.push('@');
-                        out.push_str(&id);
-                    }
-                    None => out.push_str(&tail[..=end]),
-                }
-                rest = &tail[end + 1..];
-            }
-            None => {
-                out.push_str(tail);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stand-in for the transport's mention reader: here a person is written `@U…`.
+    fn read_user(word: &str) -> Option<String> {
+        word.strip_prefix('@')
+            .filter(|id| id.starts_with('U'))
+            .map(str::to_string)
+    }
+
+    fn parse(text: &str) -> Result<SlashCommand, GrammarError> {
+        super::parse(text, read_user)
+    }
 
     #[test]
     fn declare_forms() {
@@ -356,24 +383,21 @@ mod tests {
     }
 
     #[test]
-    fn mentions_both_forms() {
-        assert_eq!(parse_mention("<@U123>"), Some("U123".into()));
-        assert_eq!(parse_mention("<@U123|steve>"), Some("U123".into()));
-        assert_eq!(parse_mention("@steve"), None);
-        assert_eq!(parse_mention("<#C123>"), None);
+    fn role_takes_a_person_read_by_the_transport() {
         assert_eq!(
-            parse("role ic <@U9|ann>").unwrap(),
+            parse("role IC @U9").unwrap(),
             SlashCommand::Role {
                 role: "ic".into(),
                 user: "U9".into()
             }
         );
-        assert!(parse("role ic steve").is_err());
-        assert!(parse("role ic").is_err());
         assert_eq!(
-            normalize_mentions("ask <@U1|ann> and <@U2> <#C1|x>"),
-            "ask @U1 and @U2 <#C1|x>"
+            parse("role ic steve"),
+            Err(GrammarError::NotAUser {
+                given: "steve".into()
+            })
         );
+        assert!(parse("role ic").is_err());
     }
 
     #[test]
@@ -383,19 +407,14 @@ mod tests {
             SlashCommand::Status(Status::Mitigating)
         );
         assert!(parse("status closed").is_err());
-        assert!(parse("status fixed")
-            .unwrap_err()
-            .0
-            .contains("investigating"));
-        let err = parse("frobnicate now").unwrap_err();
-        assert!(err.0.contains("help"), "{err}");
+        assert!(parse("status fixed").is_err());
         assert!(parse("list extra").is_err());
     }
 
     #[test]
     fn actions_with_owner_and_due() {
         assert_eq!(
-            parse("action Add alert on 5xx <@U7|bo> due 2026-12-01").unwrap(),
+            parse("action Add alert on 5xx @U7 due 2026-12-01").unwrap(),
             SlashCommand::Action {
                 text: "Add alert on 5xx".into(),
                 owner: Some("U7".into()),
@@ -452,5 +471,78 @@ mod tests {
         assert!(parse("stats 30d 7d").is_err());
         assert!(parse("severity").is_err());
         assert_eq!(parse("HELP").unwrap(), SlashCommand::Help);
+    }
+
+    /// Every error, from the text that causes it (the wording is `render::grammar`'s).
+    #[test]
+    fn each_error_from_its_text() {
+        let usage = |command| GrammarError::Usage { command };
+        let extra = |command, given: &str| GrammarError::UnexpectedArguments {
+            command,
+            given: given.into(),
+        };
+        let table = [
+            ("declare P1", usage(Verb::Declare)),
+            ("declare --private", usage(Verb::Declare)),
+            ("declare --drill --drill P1", usage(Verb::Declare)),
+            ("new --private --x", usage(Verb::Declare)),
+            ("status", usage(Verb::Status)),
+            ("status closed", usage(Verb::Status)),
+            ("severity", usage(Verb::Severity)),
+            ("sev P1 P2", usage(Verb::Severity)),
+            ("role ic", usage(Verb::Role)),
+            ("role ic @U1 @U2", usage(Verb::Role)),
+            ("note", usage(Verb::Note)),
+            ("action", usage(Verb::Action)),
+            ("action @U1 due 2026-01-01", usage(Verb::Action)),
+            ("stats soon", usage(Verb::Stats)),
+            ("stats 30d 7d", usage(Verb::Stats)),
+            ("stats drills drills", usage(Verb::Stats)),
+            ("ls now", extra(Verb::List, "now")),
+            ("roles all", extra(Verb::Roles, "all")),
+            ("timeline  full", extra(Verb::Timeline, "full")),
+            ("actions mine", extra(Verb::Actions, "mine")),
+            ("close now", extra(Verb::Close, "now")),
+            ("pm draft", extra(Verb::Postmortem, "draft")),
+            ("subscribe me", extra(Verb::Subscribe, "me")),
+            ("unsubscribe me", extra(Verb::Unsubscribe, "me")),
+            (
+                "Frobnicate the database",
+                GrammarError::UnknownCommand {
+                    given: "frobnicate".into(),
+                },
+            ),
+            (
+                "role ic bob",
+                GrammarError::NotAUser {
+                    given: "bob".into(),
+                },
+            ),
+            (
+                "action fix due tomorrow",
+                GrammarError::BadDate {
+                    given: "tomorrow".into(),
+                },
+            ),
+        ];
+        for (text, error) in table {
+            assert_eq!(parse(text), Err(error), "{text}");
+        }
+    }
+
+    #[test]
+    fn log_text_has_no_slack_syntax() {
+        let err = GrammarError::UnknownCommand {
+            given: "frobnicate".into(),
+        };
+        assert_eq!(err.to_string(), "unknown command: frobnicate");
+        let err = GrammarError::UnexpectedArguments {
+            command: Verb::Close,
+            given: "now".into(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "/incident close takes no arguments (given: now)"
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! Slash commands: `/incident …` parsed by the grammar and dispatched. The
+//! Slash commands: `/incident …` parsed by the grammar (reading Slack's user mentions
+//! with [`parse_mention`], so the domain sees user ids) and dispatched. The
 //! answer is the acknowledgement itself (ephemeral), so no Slack call is needed for it.
 
 use super::{Ack, IngressError};
@@ -6,19 +7,19 @@ use crate::incident::decide::{Action, DeclareRequest, UpdateFields};
 use crate::incident::grammar::{self, SlashCommand};
 use crate::incident::model::Incident;
 use crate::incident::{Effect, Notice};
-use crate::render::{answers, modals};
+use crate::render::{self, answers, modals};
 use crate::service::{Service, ServiceError};
-use crate::slack::payload::SlashCommandForm;
+use crate::slack::payload::{normalize_mentions, parse_mention, SlashCommandForm};
 
 /// One slash command, already authenticated and parsed from its transport's framing.
 pub async fn handle(service: &Service, form: &SlashCommandForm) -> Result<Ack, IngressError> {
-    let command = match grammar::parse(&form.text) {
+    let command = match grammar::parse(&form.text, parse_mention) {
         Ok(c) => c,
         Err(e) => {
             service
                 .metrics
                 .inc("warroom_commands_total", "command=\"invalid\"");
-            return Ok(Ack::ephemeral(answers::plain(&e.0)));
+            return Ok(Ack::ephemeral(render::grammar::error(&e)));
         }
     };
     service.metrics.inc(
@@ -84,7 +85,7 @@ async fn dispatch(
                 title,
             } => {
                 let req = DeclareRequest {
-                    title: grammar::normalize_mentions(&title),
+                    title: normalize_mentions(&title),
                     severity,
                     private,
                     drill,
@@ -143,16 +144,16 @@ async fn dispatch(
         )),
         SlashCommand::Update(text) => {
             act(Action::PostUpdate(UpdateFields {
-                summary: grammar::normalize_mentions(&text),
+                summary: normalize_mentions(&text),
                 ..UpdateFields::default()
             }))
             .await
         }
-        SlashCommand::Note(text) => act(Action::Note(grammar::normalize_mentions(&text))).await,
+        SlashCommand::Note(text) => act(Action::Note(normalize_mentions(&text))).await,
         SlashCommand::Timeline => Ok(Ack::ephemeral(service.timeline_text(&inc).await?)),
         SlashCommand::Resolve(Some(summary)) => {
             act(Action::Resolve {
-                summary: grammar::normalize_mentions(&summary),
+                summary: normalize_mentions(&summary),
             })
             .await
         }
@@ -180,7 +181,7 @@ async fn dispatch(
         }
         SlashCommand::Action { text, owner, due } => {
             act(Action::AddActionItem {
-                text: grammar::normalize_mentions(&text),
+                text: normalize_mentions(&text),
                 owner,
                 due,
             })

@@ -6,7 +6,6 @@
 use super::commands::{open_resolve_modal, open_update_modal};
 use super::{Ack, IngressError};
 use crate::incident::decide::Action;
-use crate::incident::grammar::normalize_mentions;
 use crate::incident::model::Incident;
 use crate::incident::status_page::StatusDraft;
 use crate::incident::{Effect, Notice};
@@ -15,6 +14,7 @@ use crate::render::{answers, time};
 use crate::service::{Service, ServiceError};
 use crate::slack::button::Button;
 use crate::slack::ids;
+use crate::slack::payload::normalize_mentions;
 use crate::slack::payload::{ActionInfo, Interaction, ViewValues};
 use serde_json::json;
 

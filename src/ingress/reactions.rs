@@ -3,10 +3,10 @@
 //! time, once per message. Removing the reaction erases nothing: the timeline is a record.
 
 use crate::incident::decide::Action;
-use crate::incident::grammar::normalize_mentions;
 use crate::incident::{Effect, Notice};
 use crate::render::time;
 use crate::service::{Service, ServiceError};
+use crate::slack::payload::normalize_mentions;
 use serde_json::{json, Value};
 use std::time::Duration;
 

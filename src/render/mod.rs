@@ -9,6 +9,7 @@
 //! - [`mrkdwn`]: escaping, mentions, links, cutting and splitting long text
 //! - [`notices`]: every [`crate::incident::Notice`], worded
 //! - [`answers`]: refusals, replies, `list`, `timeline`, `stats`, `help`
+//! - [`grammar`]: what the `/incident` grammar could not read, with each command's usage
 //! - [`blocks`]: the card, the role board, the announcement, the topic
 //! - [`home`]: the App Home tab: open incidents, the viewer's roles and action items
 //! - [`modals`]: each modal's view and the reader of its submission, side by side
@@ -23,6 +24,7 @@ pub mod canvas;
 pub mod channel_name;
 pub mod checklist;
 pub mod followup;
+pub mod grammar;
 pub mod home;
 pub mod modals;
 pub mod mrkdwn;

@@ -77,7 +77,7 @@ fn is_user_id(id: &str, bare: bool) -> bool {
 }
 
 /// Text a person wrote, safe to put in mrkdwn: escaped, except the people it mentions
-/// (`@U…`, as the grammar stores them, or `<@U…>` / `<@U…|name>` as Slack sends them),
+/// (`@U…`, as the ingress stores them, or `<@U…>` / `<@U…|name>` as Slack sends them),
 /// which become mentions again.
 pub fn user_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);

@@ -3,10 +3,10 @@
 
 use super::{input, modal, option, text_input, FieldErrors, Modal, VALUE};
 use crate::incident::decide::DeclareRequest;
-use crate::incident::grammar::normalize_mentions;
 use crate::policy::{Impact, Policy, Urgency};
 use crate::render::blocks::plain;
 use crate::render::mrkdwn::truncate;
+use crate::slack::payload::normalize_mentions;
 use crate::slack::payload::ViewValues;
 use serde_json::{json, Value};
 

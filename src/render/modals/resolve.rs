@@ -2,9 +2,9 @@
 //! cause), read back as the summary text.
 
 use super::{input, modal, text_input, FieldErrors, Modal};
-use crate::incident::grammar::normalize_mentions;
 use crate::incident::model::Incident;
 use crate::render::mrkdwn::{escape, truncate, user_text};
+use crate::slack::payload::normalize_mentions;
 use crate::slack::payload::ViewValues;
 use serde_json::{json, Value};
 

@@ -4,8 +4,8 @@
 
 use super::{input, modal, option, text_input, FieldErrors, Modal, VALUE};
 use crate::incident::decide::UpdateFields;
-use crate::incident::grammar::normalize_mentions;
 use crate::incident::model::{Incident, Status};
+use crate::slack::payload::normalize_mentions;
 use crate::slack::payload::ViewValues;
 use serde_json::{json, Value};
 

@@ -4,12 +4,14 @@
 //! the ones we do: a missing user or action is a clear error (a 400), not a panic.
 //!
 //! `interaction.rs`: the interactivity payloads (buttons, modals, message shortcuts);
-//! `wire.rs`: the serde shapes of the JSON; this file: slash commands, events, errors.
+//! `wire.rs`: the serde shapes of the JSON; `mentions.rs`: user mentions in the text Slack
+//! sends, read into user ids; this file: slash commands, events, errors.
 
 use serde::Deserialize;
 use serde_json::Value;
 
 mod interaction;
+mod mentions;
 #[cfg(test)]
 mod tests;
 mod wire;
@@ -17,6 +19,7 @@ mod wire;
 pub use interaction::{
     interaction_from_json, parse_interaction, ActionInfo, FieldValue, Interaction, ViewValues,
 };
+pub use mentions::{normalize_mentions, parse_mention};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("{0}")]
