@@ -196,6 +196,26 @@ both!(help_list_and_unknown_commands, |b| async move {
         "{}",
         unknown.text()
     );
+    // Text the grammar can't read is answered with the command's usage, and what was
+    // typed is quoted, escaped: a mention-shaped broadcast stays text.
+    for (text, answer) in [
+        (
+            "stats soon",
+            "Usage: `/incident stats [30d] [drills]`",
+        ),
+        (
+            "role ic <!channel>",
+            "`&lt;!channel&gt;` is not a user mention: pick the person with @. Usage: `/incident role &lt;ic|tech|comms|scribe&gt; @user`",
+        ),
+        (
+            "close now",
+            "`close` takes no arguments. Usage: `/incident close`",
+        ),
+    ] {
+        let r = h.command(ALICE, GENERAL, text).await;
+        assert_eq!(r.json()["response_type"], "ephemeral", "{text}");
+        assert_eq!(r.text(), answer, "{text}");
+    }
 
     let empty = h.command(ALICE, GENERAL, "list").await;
     assert!(empty.text().contains("No open incidents"));
