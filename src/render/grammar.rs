@@ -38,8 +38,9 @@ fn usage_line(command: Verb) -> String {
 /// How `command` is written, unescaped.
 fn usage(command: Verb) -> String {
     match command {
-        // The example closes the code span the usage line opened.
-        Verb::Declare => "declare [--private] [--drill] <severity> <title>, e.g. `/incident declare P1 Checkout API returns 500s".to_string(),
+        // The example closes the usage's code span and opens its own, which the usage
+        // line closes.
+        Verb::Declare => "declare [--private] [--drill] <severity> <title>` — e.g. `/incident declare P1 Checkout API returns 500s".to_string(),
         Verb::Status => {
             let settable: Vec<&str> = Status::ALL
                 .into_iter()
@@ -80,7 +81,7 @@ mod tests {
         let table = [
             (
                 usage(Verb::Declare),
-                "Usage: `/incident declare [--private] [--drill] &lt;severity&gt; &lt;title&gt;, e.g. `/incident declare P1 Checkout API returns 500s`",
+                "Usage: `/incident declare [--private] [--drill] &lt;severity&gt; &lt;title&gt;` — e.g. `/incident declare P1 Checkout API returns 500s`",
             ),
             (
                 usage(Verb::Status),
