@@ -192,3 +192,69 @@ both!(resolving_stops_the_chain, |b| async move {
     assert!(steps(&h, &channel).is_empty());
     h.finish().await;
 });
+
+/// Second-scale steps: on-call, the seniors, then Carol, a second apart.
+fn fast_chain() -> Policy {
+    let text = r#"
+announce_channel = "C0ANNOUNCE"
+[[severity]]
+name = "P1"
+label = "High"
+[[severity.escalation]]
+after = "1s"
+to = "U0ONCALL"
+[[severity.escalation]]
+after = "1s"
+to = "S0SENIOR"
+[[severity.escalation]]
+after = "1s"
+to = "U0CAROL"
+"#;
+    Policy::from_toml_str(text, "chain.toml").unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_on_postgres_call_each_step_once() {
+    let mut h = Harness::with_policy(Backend::Postgres, fast_chain()).await;
+    let first = h.app.take().unwrap();
+    h.boot().await; // a second instance on the same database
+    let second = h.app.take().unwrap();
+    h.app = Some(first);
+    let channel = h.declare(ALICE, "P1 Replicated chain").await;
+    let all_three = h
+        .slack
+        .wait_until(Duration::from_secs(60), |_| steps(&h, &channel).len() >= 3)
+        .await;
+    assert!(all_three, "{} steps", steps(&h, &channel).len());
+    // The chain has ended; wait until both replicas have nothing left to deliver.
+    let store = h.app().service.store.clone();
+    for _ in 0..400 {
+        let nothing_due = store
+            .open_incidents()
+            .await
+            .unwrap()
+            .iter()
+            .all(|i| i.schedule.chain_next_at.is_none());
+        if nothing_due && store.outbox_depth().await.unwrap() == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    second.shutdown().await;
+    let posted = steps(&h, &channel);
+    let numbers: Vec<&str> = posted
+        .iter()
+        .map(|m| {
+            ["step 1 of 3", "step 2 of 3", "step 3 of 3"]
+                .into_iter()
+                .find(|s| m.text.contains(s))
+                .unwrap_or("?")
+        })
+        .collect();
+    assert_eq!(numbers, ["step 1 of 3", "step 2 of 3", "step 3 of 3"]);
+    for user in [ONCALL, CAROL] {
+        let dms = h.messages_with(&format!("D{}", &user[1..]), "You are called");
+        assert_eq!(dms.len(), 1, "{user} called once: {dms:?}");
+    }
+    h.finish().await;
+}
