@@ -121,7 +121,7 @@ pub async fn start(opts: Options) -> anyhow::Result<RunningApp> {
         http: crate::outbound::HttpClient::new().context("building the HTTP client")?,
         open: service.open.clone(),
         identity: Default::default(),
-        pacer: Default::default(),
+        pacer: std::sync::Arc::new(crate::delivery::pace::Pacer::for_store(&service.store)),
         pause: service.pause.clone(),
         people: service.people.clone(),
     };

@@ -400,3 +400,52 @@ both!(
         h.finish().await;
     }
 );
+
+/// Two replicas on PostgreSQL deliver from one outbox; each paced on its own would make up
+/// to twice Slack's allowance between them. The windows live in the database, so together
+/// they stay within the tier: 19 of Tier 2's 20 creations a minute for minor incidents,
+/// one post a second into the announcement channel, and Slack never answers 429.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_share_slacks_tiers() {
+    let mut h = Harness::start(Backend::Postgres).await;
+    let mut other = h.app.take();
+    h.boot().await; // a second instance on the same database
+    h.slack
+        .enforce_rate_tiers(Some(slack_emulator::RateTiers::default()));
+    // Declared on each replica in turn: each wakes its own workers.
+    for i in 0..24 {
+        std::mem::swap(&mut h.app, &mut other);
+        let reply = h
+            .command(ALICE, GENERAL, &format!("declare P3 Shared glitch {i}"))
+            .await;
+        assert_eq!(reply.status, 200);
+    }
+    let minors = |s: &slack_emulator::FakeSlack| {
+        s.channels()
+            .iter()
+            .filter(|c| c.name.contains("-shared-glitch-"))
+            .count()
+    };
+    let nineteen = h
+        .slack
+        .wait_until(Duration::from_secs(45), |s| minors(s) >= 19)
+        .await;
+    assert!(nineteen, "{} channels", minors(&h.slack));
+    // Both replicas delivered (the outbox is shared), and Slack refused nothing.
+    let calls = h.slack.calls();
+    let refused: Vec<&str> = calls
+        .iter()
+        .filter(|c| c.http_status == 429)
+        .map(|c| c.method.as_str())
+        .collect();
+    assert!(refused.is_empty(), "answered 429: {refused:?}");
+    assert_eq!(
+        minors(&h.slack),
+        19,
+        "the minute's 20th creation is kept for a graver incident"
+    );
+    if let Some(app) = other.take() {
+        app.shutdown().await;
+    }
+    h.finish().await;
+}

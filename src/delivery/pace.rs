@@ -10,6 +10,7 @@
 //! a storm of 24 up within seconds of the floor, and the 20th is the P0's.
 
 use crate::slack::client::{CallError, SlackApi};
+use crate::store::Store;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -67,22 +68,95 @@ const WAIT_IN_CALL: Duration = Duration::from_millis(1_500);
 /// How long a grave call that was held back keeps ordinary calls off its slot.
 const GRAVE_CLAIM: Duration = Duration::from_secs(3);
 
-#[derive(Default)]
-struct Windows {
-    calls: HashMap<String, VecDeque<Instant>>,
-    /// Keys a grave call is waiting for: the next slot is theirs.
-    grave_waiting: HashMap<String, Instant>,
+/// One key's window: the calls made in it (ms, oldest first) and, when a grave call is
+/// waiting for this key, since when (the next slot is theirs).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Window {
+    pub calls: VecDeque<i64>,
+    pub grave_since: Option<i64>,
 }
 
-/// The calls made in each window, shared by every delivery worker of this process.
-#[derive(Default)]
-pub struct Pacer {
-    windows: Mutex<Windows>,
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 4)
+}
+
+impl Window {
+    /// Counts a call at `now` (ms) when `allowed` calls per `window` leave room for it,
+    /// or says how long until they would. `grave` calls may use the whole allowance,
+    /// others [`ordinary_allowance`] of it, and never the slot a grave call waits for.
+    pub fn admit(
+        &mut self,
+        allowed: usize,
+        window: Duration,
+        grave: bool,
+        now: i64,
+    ) -> Result<(), Duration> {
+        let window = ms(window);
+        let allowed = if grave || allowed == 1 {
+            allowed
+        } else {
+            ordinary_allowance(allowed)
+        };
+        while self.calls.front().is_some_and(|t| now - *t >= window) {
+            self.calls.pop_front();
+        }
+        let grave_ahead = !grave
+            && self
+                .grave_since
+                .is_some_and(|since| now - since < ms(GRAVE_CLAIM));
+        if self.calls.len() < allowed && !grave_ahead {
+            self.calls.push_back(now);
+            if grave {
+                self.grave_since = None;
+            }
+            return Ok(());
+        }
+        if grave && self.grave_since.is_none() {
+            self.grave_since = Some(now);
+        }
+        // The slot frees when the call `allowed` places back leaves the window.
+        let frees_at = match self.calls.len().checked_sub(allowed) {
+            Some(i) => self.calls[i] + window,
+            None => now + 200,
+        };
+        Err(Duration::from_millis(
+            u64::try_from(frees_at - now).unwrap_or(0).max(10),
+        ))
+    }
+}
+
+/// Where the windows are kept: in this process, or — with several replicas on
+/// PostgreSQL — in the database, so the replicas together stay within Slack's tiers.
+pub enum Pacer {
+    Local {
+        windows: Mutex<HashMap<String, Window>>,
+        /// The origin of this process's window times.
+        epoch: Instant,
+    },
+    Shared(Store),
+}
+
+impl Default for Pacer {
+    fn default() -> Pacer {
+        Pacer::Local {
+            windows: Mutex::default(),
+            epoch: Instant::now(),
+        }
+    }
 }
 
 impl Pacer {
-    /// Counts a call of `method` now, or says how long until it may be made. `grave`
-    /// calls may use the whole allowance, others [`ordinary_allowance`] of it.
+    /// Windows shared through `store` when it is PostgreSQL (replicas), else local.
+    pub fn for_store(store: &Store) -> Pacer {
+        if store.is_shared() {
+            Pacer::Shared(store.clone())
+        } else {
+            Pacer::default()
+        }
+    }
+
+    /// Counts a call of `method` now, or says how long until it may be made (the local
+    /// windows, at `now`).
     pub fn admit(
         &self,
         method: &str,
@@ -93,46 +167,41 @@ impl Pacer {
         let Some((key, allowed, window)) = limit(method, args) else {
             return Ok(());
         };
-        let allowed = if grave || allowed == 1 {
-            allowed
-        } else {
-            ordinary_allowance(allowed)
-        };
-        // A poisoned lock only means another worker panicked mid-count: keep counting.
-        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        let Windows {
-            calls,
-            grave_waiting,
-        } = &mut *windows;
-        let calls = calls.entry(key.clone()).or_default();
-        while calls
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= window)
-        {
-            calls.pop_front();
-        }
-        let grave_ahead = !grave
-            && grave_waiting
-                .get(&key)
-                .is_some_and(|since| now.duration_since(*since) < GRAVE_CLAIM);
-        if calls.len() < allowed && !grave_ahead {
-            calls.push_back(now);
-            if grave {
-                grave_waiting.remove(&key);
+        match self {
+            Pacer::Local { windows, epoch } => {
+                // A poisoned lock only means another worker panicked mid-count: keep counting.
+                let mut windows = windows.lock().unwrap_or_else(|p| p.into_inner());
+                let at = ms(now.saturating_duration_since(*epoch));
+                windows
+                    .entry(key)
+                    .or_default()
+                    .admit(allowed, window, grave, at)
             }
-            return Ok(());
+            Pacer::Shared(_) => Ok(()),
         }
-        if grave {
-            grave_waiting.entry(key).or_insert(now);
-        }
-        // The slot frees when the call `allowed` places back leaves the window.
-        let frees_at = match calls.len().checked_sub(allowed) {
-            Some(i) => calls[i] + window,
-            None => now + Duration::from_millis(200),
+    }
+
+    /// Counts a call of `method` now, wherever the windows are kept. A database that
+    /// cannot be reached paces nothing (Slack's 429 and the retry path still hold).
+    async fn admit_now(&self, method: &str, args: &Value, grave: bool) -> Result<(), Duration> {
+        let Pacer::Shared(store) = self else {
+            return self.admit(method, args, grave, Instant::now());
         };
-        Err(frees_at
-            .saturating_duration_since(now)
-            .max(Duration::from_millis(10)))
+        let Some((key, allowed, window)) = limit(method, args) else {
+            return Ok(());
+        };
+        let now = chrono::Utc::now().timestamp_millis();
+        let prune_before = now - ms(window);
+        match store
+            .pace_window(&key, prune_before, |w| w.admit(allowed, window, grave, now))
+            .await
+        {
+            Ok(admitted) => admitted,
+            Err(e) => {
+                tracing::warn!(error = %e, %key, "shared pacing unavailable: call not paced");
+                Ok(())
+            }
+        }
     }
 }
 
@@ -165,7 +234,7 @@ impl<'a> PacedApi<'a> {
 impl SlackApi for PacedApi<'_> {
     async fn call(&self, method: &str, args: Value) -> Result<Value, CallError> {
         let mut slept = Duration::ZERO;
-        while let Err(wait) = self.pacer.admit(method, &args, self.grave, Instant::now()) {
+        while let Err(wait) = self.pacer.admit_now(method, &args, self.grave).await {
             // A channel's next post slot is a second away at most: wait for it here, so
             // the effect keeps its place (and a frozen test clock cannot strand it).
             if wait > WAIT_IN_CALL || slept + wait > WAIT_IN_CALL * 2 {

@@ -10,6 +10,7 @@ mod followup;
 mod homes;
 mod incidents;
 mod outbox;
+mod pace;
 mod reactions;
 mod records;
 mod rows;

@@ -206,6 +206,15 @@ impl Store {
             .bind(before)
             .execute(&self.pool)
             .await?;
+        // Windows of keys no longer used (a used key forgets its own old calls).
+        sqlx::query("DELETE FROM pace_calls WHERE at < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM pace_claims WHERE since < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
         Ok(effects.rows_affected() + events.rows_affected())
     }
 
