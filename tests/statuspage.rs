@@ -237,6 +237,10 @@ both!(
         })
         .await;
         assert!(h.messages_with(&minor, "Status page draft").is_empty());
+        // Raised to P1, it is told to the public from its current status on.
+        h.command(ALICE, &minor, "severity P1").await;
+        let raised = offer(&h, &minor, "Identified").await;
+        assert_eq!(raised.buttons().len(), 2);
         assert!(sp.received().is_empty());
         h.finish().await;
     }

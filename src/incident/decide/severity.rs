@@ -35,6 +35,13 @@ pub(super) fn set_severity(b: &mut Builder, name: &str, ctx: &Ctx) -> Result<(),
     if sev.page && b.incident.status.is_open() {
         b.page(ctx, PageAction::Trigger);
     }
+    let was_broadcast = ctx.policy.severity(&from).is_some_and(|s| s.broadcast);
+    if !was_broadcast && b.incident.status.is_open() {
+        // Graver now, and told to the public: its story starts here (no-op unless the
+        // new severity broadcasts).
+        let status = b.incident.status;
+        super::status_page::offer(b, ctx, None, status);
+    }
     b.notify(
         ctx,
         "incident.severity_changed",
@@ -55,6 +62,8 @@ mod tests {
         let policy = policy();
         let open = incident();
         let led = with_ic(incident(), BOB);
+        let mut medium = incident();
+        medium.severity = "P2".into();
         // (incident, actor, severity) → (timeline, effect kinds) | refusal
         type Expect<'a> = Result<(&'a str, Vec<&'a str>), Refusal>;
         let rows: Vec<(_, &str, &str, Expect)> = vec![
@@ -97,6 +106,24 @@ mod tests {
                     "Severity P1 → P2 Medium",
                     vec![
                         "post",
+                        "webhook",
+                        "set_topic",
+                        "update_card",
+                        "update_announcement",
+                    ],
+                )),
+            ),
+            (
+                // Raised to a broadcast severity: the public story starts, a draft is offered.
+                &medium,
+                ALICE,
+                "P1",
+                Ok((
+                    "Severity P2 → P1 High",
+                    vec![
+                        "post",
+                        "page",
+                        "offer_status_draft",
                         "webhook",
                         "set_topic",
                         "update_card",
