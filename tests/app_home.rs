@@ -150,6 +150,18 @@ both!(
     }
 );
 
+/// The people whose App Home is remembered.
+async fn home_viewers(url: &str) -> Vec<String> {
+    use sqlx::Row;
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let rows = sqlx::query("SELECT user_id FROM home_viewers ORDER BY user_id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    rows.iter().map(|r| r.try_get("user_id").unwrap()).collect()
+}
+
 /// The `publish_home` effects waiting for `user`.
 async fn pending_homes(url: &str, user: &str) -> i64 {
     use sqlx::Row;
@@ -231,6 +243,12 @@ both!(
             declare_one(format!("Incident {n}")).await;
         }
         assert_eq!(pending_homes(&url, ALICE).await, 2);
+
+        // The periodic prune (finished effects older than `before`) forgets people who have
+        // not opened their home for longer than it is refreshed, after `before`.
+        assert_eq!(home_viewers(&url).await, [ALICE, CAROL]);
+        store.prune(now).await.unwrap();
+        assert_eq!(home_viewers(&url).await, [ALICE]);
         store.close().await;
     }
 );

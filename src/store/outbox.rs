@@ -215,6 +215,12 @@ impl Store {
             .bind(before)
             .execute(&self.pool)
             .await?;
+        // People who have not opened their App Home for longer than it is refreshed (and
+        // then some): no change refreshes it any more; opening it records them again.
+        sqlx::query("DELETE FROM home_viewers WHERE opened_at < $1")
+            .bind(before - super::HOME_REFRESH_WINDOW_MS)
+            .execute(&self.pool)
+            .await?;
         Ok(effects.rows_affected() + events.rows_affected())
     }
 
