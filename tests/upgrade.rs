@@ -14,11 +14,26 @@ const LANDED: &[&str] = &["20261122000001_initial.sql"];
 
 const FIXTURE: &str = include_str!("fixtures/upgrade/v1-data.sql");
 
-/// Applies only the landed migrations, as the previous version did, then its rows.
+/// The migration files as the last landed version (2026-11-30) applied them, copied from
+/// that version: the files in `migrations/` must still match them byte for byte (sqlx
+/// refuses to open a database whose applied migrations were edited since).
+const LAST_LANDED_DIR: &str = "tests/fixtures/upgrade/landed-2026-11-30";
+
+/// Applies only the landed migrations, as the first landed version did, then its rows.
 async fn write_as_previous_version(backend: Backend, url: &str) {
-    let (source, url) = match backend {
-        Backend::Sqlite => ("migrations/sqlite", format!("{url}?mode=rwc")),
-        Backend::Postgres => ("migrations/postgres", url.to_string()),
+    let source = match backend {
+        Backend::Sqlite => "migrations/sqlite",
+        Backend::Postgres => "migrations/postgres",
+    };
+    write_with_migrations(backend, url, source, LANDED).await;
+}
+
+/// Applies `files` from `source` with sqlx's migrator (recording their checksums as that
+/// version did), then the fixture's rows.
+async fn write_with_migrations(backend: Backend, url: &str, source: &str, files: &[&str]) {
+    let url = match backend {
+        Backend::Sqlite => format!("{url}?mode=rwc"),
+        Backend::Postgres => url.to_string(),
     };
     let dir = std::env::temp_dir().join(format!(
         "warroom-upgrade-{}-{}",
@@ -26,7 +41,7 @@ async fn write_as_previous_version(backend: Backend, url: &str) {
         url.len() ^ (url.as_ptr() as usize)
     ));
     std::fs::create_dir_all(&dir).unwrap();
-    for file in LANDED {
+    for file in files {
         std::fs::copy(format!("{source}/{file}"), dir.join(file)).unwrap();
     }
     sqlx::any::install_default_drivers();
@@ -147,6 +162,37 @@ both!(
         let after = h.api("/api/incidents/INC-2026-11-20-001").await;
         let after: Value = serde_json::from_str(&after.body).unwrap();
         assert_eq!(after["timeline"].as_array().unwrap().len(), 6);
+        h.finish().await;
+    }
+);
+
+both!(
+    last_landed_version_database_migrates_and_keeps_its_incidents,
+    |backend| async move {
+        let url = fresh_database(backend).await;
+        let dir = format!(
+            "{LAST_LANDED_DIR}/{}",
+            match backend {
+                Backend::Sqlite => "sqlite",
+                Backend::Postgres => "postgres",
+            }
+        );
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        write_with_migrations(backend, &url, &dir, &files).await;
+        // This version opens it (every applied migration unchanged), adds its own, and
+        // keeps the incidents written under the landed schema.
+        let mut h = Harness::unbooted(backend, test_policy(), url).await;
+        h.boot().await;
+        let open = h.api("/api/incidents/INC-2026-11-20-001").await;
+        assert_eq!(open.status, 200, "{}", open.body);
+        let open: Value = serde_json::from_str(&open.body).unwrap();
+        assert_eq!(open["title"], "Checkout latency above 2 s");
+        assert_eq!(open["timeline"].as_array().unwrap().len(), 5);
         h.finish().await;
     }
 );
