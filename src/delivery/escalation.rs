@@ -5,7 +5,7 @@ use super::slack::Deliverer;
 use super::Delivery;
 use crate::incident::model::Incident;
 use crate::incident::Notice;
-use crate::render::notices;
+use crate::render::escalation_chain;
 use serde_json::json;
 
 impl Deliverer<'_> {
@@ -22,7 +22,7 @@ impl Deliverer<'_> {
         if !inc.status.is_open() {
             return Delivery::Done(Some(format!("{} before the DM went out", inc.status)));
         }
-        let message = notices::chain_step_dm(inc, notice);
+        let message = escalation_chain::dm(inc, notice);
         let args = json!({"channel": user, "text": message.text, "blocks": message.blocks,
                           "unfurl_links": false});
         match self.post_once(args, 0).await {

@@ -3,6 +3,7 @@
 
 pub mod decide;
 pub mod effect;
+mod effect_kind;
 pub mod followup;
 pub mod grammar;
 pub mod model;

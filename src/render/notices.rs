@@ -2,13 +2,13 @@
 //! [`Notice`], worded. User text is escaped; people are mentioned from their ids.
 
 use super::blocks;
-use super::mrkdwn::{escape, mention, mention_target, mentions, user_text};
+use super::mrkdwn::{escape, mention, mention_target, user_text};
 use super::time::{cadence, hhmm, human_ms};
 use super::Message;
-use crate::incident::effect::{ChainTarget, EscalationCause, Notice};
+use crate::incident::effect::{EscalationCause, Notice};
 use crate::incident::model::{ActionItem, Incident, Status, StatusUpdate, IC_ROLE};
 use crate::policy::Policy;
-use crate::slack::button::{role_block_id, Button, Snooze};
+use crate::slack::button::{role_block_id, Button};
 use serde_json::{json, Value};
 
 /// The emoji that goes with a status.
@@ -217,8 +217,7 @@ pub fn notice(policy: &Policy, inc: &Incident, notice: &Notice) -> Message {
             last_update_at,
             declared_at,
         } => {
-            let text = reminder_text(&inc.id, who, *last_update_at, *declared_at);
-            return Message::with_blocks(text.clone(), reminder_blocks(&inc.id, &text));
+            return super::reminder::reminder(&inc.id, who, *last_update_at, *declared_at);
         }
         Notice::NoCommander { waited_ms } => {
             let text = format!(
@@ -280,10 +279,7 @@ pub fn notice(policy: &Policy, inc: &Incident, notice: &Notice) -> Message {
              Its history stays searchable.",
             super::time::datetime(*at),
         ),
-        Notice::ChainStepCalled { .. } => {
-            let text = chain_step_text(inc, notice, false);
-            return Message::with_blocks(text.clone(), chain_step_blocks(&inc.id, &text));
-        }
+        Notice::ChainStepCalled { .. } => return super::escalation_chain::in_channel(inc, notice),
         Notice::ChainAcknowledged { by, step } => format!(
             ":white_check_mark: {} is on it: escalation of {id} acknowledged at step {step}. No further step will be called.",
             mention(by)
@@ -302,45 +298,6 @@ pub fn notice(policy: &Policy, inc: &Incident, notice: &Notice) -> Message {
     Message::text(text)
 }
 
-fn reminder_text(
-    incident_id: &str,
-    who: &[String],
-    last_update_at: Option<i64>,
-    declared_at: i64,
-) -> String {
-    let last = match last_update_at {
-        Some(at) => format!("last update {}", hhmm(at)),
-        None => format!("no update since declared at {}", hhmm(declared_at)),
-    };
-    format!(
-        ":alarm_clock: {} — an update on {} is due ({last}).",
-        mentions(who),
-        escape(incident_id)
-    )
-}
-
-fn reminder_blocks(incident_id: &str, text: &str) -> Value {
-    let update = Button::PostUpdate {
-        incident: incident_id.to_string(),
-    };
-    let mut elements = vec![json!(
-        {"type": "button", "action_id": update.action_id(), "style": "primary",
-         "text": {"type": "plain_text", "text": "Post update"}, "value": update.value()}
-    )];
-    for snooze in Snooze::ALL {
-        let b = Button::Snooze {
-            incident: incident_id.to_string(),
-            snooze,
-        };
-        elements.push(json!({"type": "button", "action_id": b.action_id(),
-            "text": {"type": "plain_text", "text": snooze.label()}, "value": b.value()}));
-    }
-    json!([
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-        {"type": "actions", "block_id": format!("reminder:{incident_id}"), "elements": elements}
-    ])
-}
-
 fn no_ic_blocks(incident_id: &str, text: &str) -> Value {
     let take = Button::TakeRole {
         incident: incident_id.to_string(),
@@ -353,63 +310,6 @@ fn no_ic_blocks(incident_id: &str, text: &str) -> Value {
              "text": {"type": "plain_text", "text": "Take Incident Commander"}, "value": take.value()}
         ]}
     ])
-}
-
-/// A step of the escalation chain, said in the channel, or (`dm`) to the user it calls.
-fn chain_step_text(inc: &Incident, notice: &Notice, dm: bool) -> String {
-    let Notice::ChainStepCalled {
-        step,
-        of,
-        target,
-        waited_ms,
-    } = notice
-    else {
-        return String::new();
-    };
-    let id = escape(&inc.id);
-    let waited = cadence(*waited_ms);
-    let title = user_text(&inc.title);
-    if dm {
-        let channel = inc
-            .slack
-            .channel_id
-            .as_deref()
-            .map(|c| format!(" in {}", super::mrkdwn::channel_link(c)))
-            .unwrap_or_default();
-        return format!(
-            ":rotating_light: You are called for {id} ({title}){channel}: escalation step {step} of {of}, nobody acknowledged within {waited}. Press *I'm on it* if you take it."
-        );
-    }
-    let called = match target {
-        ChainTarget::User { id } => mention(id),
-        ChainTarget::Group { id } => mention_target(id),
-        ChainTarget::PagerDuty { paged: true } => "PagerDuty's on-call (paged)".into(),
-        ChainTarget::PagerDuty { paged: false } => {
-            "PagerDuty's on-call — not paged: PagerDuty is not configured or this is a drill".into()
-        }
-    };
-    format!(
-        ":rotating_light: *Escalation step {step} of {of}* for {id}: {called} — nobody acknowledged within {waited}. Whoever takes it, press *I'm on it*."
-    )
-}
-
-fn chain_step_blocks(incident_id: &str, text: &str) -> Value {
-    let ack = Button::AcknowledgeEscalation {
-        incident: incident_id.to_string(),
-    };
-    json!([
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-        {"type": "actions", "elements": [
-            {"type": "button", "action_id": ack.action_id(), "style": "primary",
-             "text": {"type": "plain_text", "text": "I'm on it"}, "value": ack.value()}
-        ]}
-    ])
-}
-
-/// The DM to the user a step of the escalation chain calls, with "I'm on it".
-pub fn chain_step_dm(inc: &Incident, notice: &Notice) -> Message {
-    let text = chain_step_text(inc, notice, true);
-    Message::with_blocks(text.clone(), chain_step_blocks(&inc.id, &text))
 }
 
 /// The declarer's pointer to the new channel, where they declared it.
