@@ -9,36 +9,6 @@ use warroom::policy::Policy;
 
 const MIN: u64 = 60;
 
-/// Moves the shared clock forward and lets the scheduler and the outbox catch up.
-async fn advance(h: &Harness, secs: u64) {
-    h.clock.advance(Duration::from_secs(secs));
-    h.app().service.scheduler_wake.notify_waiters();
-    settle(h).await;
-}
-
-/// Waits until the scheduler has ticked everything due and the outbox is empty (and a
-/// little more, so nothing else is coming). Checking the due times too matters on a
-/// loaded machine: an empty outbox before the scheduler's tick is not "settled".
-async fn settle(h: &Harness) {
-    let store = &h.app().service.store;
-    for _ in 0..400 {
-        tokio::time::sleep(Duration::from_millis(25)).await;
-        // The incidents' committed due times, not the scheduler's index: while a tick is
-        // in flight its lease hides the incident from the index.
-        let now = h.clock.now_ms();
-        let nothing_due = store
-            .open_incidents()
-            .await
-            .unwrap()
-            .iter()
-            .all(|i| i.schedule.next_due_at().is_none_or(|t| t > now));
-        if nothing_due && store.outbox_depth().await.unwrap() == 0 {
-            break;
-        }
-    }
-    tokio::time::sleep(Duration::from_millis(150)).await;
-}
-
 fn reminders(h: &Harness, channel: &str) -> Vec<Message> {
     h.messages_with(channel, ":alarm_clock:")
 }
@@ -46,9 +16,9 @@ fn reminders(h: &Harness, channel: &str) -> Vec<Message> {
 both!(reminders_follow_the_cadence, |b| async move {
     let h = Harness::start(b).await;
     let channel = h.declare(ALICE, "P1 Orders stuck").await; // P1: updates every 30m
-    advance(&h, 29 * MIN).await;
+    h.advance(29 * MIN).await;
     assert_eq!(reminders(&h, &channel).len(), 0, "not due yet");
-    advance(&h, 2 * MIN).await;
+    h.advance(2 * MIN).await;
     let first = reminders(&h, &channel);
     assert_eq!(first.len(), 1);
     // Nobody holds IC or comms: the reporter is reminded. Buttons to act.
@@ -67,7 +37,7 @@ both!(reminders_follow_the_cadence, |b| async move {
     h.command(BOB, &channel, &format!("role ic <@{BOB}>")).await;
     h.command(BOB, &channel, &format!("role comms <@{CAROL}>"))
         .await;
-    advance(&h, 30 * MIN).await;
+    h.advance(30 * MIN).await;
     let second = reminders(&h, &channel);
     assert_eq!(second.len(), 2, "repeats at the cadence");
     assert!(
@@ -83,9 +53,9 @@ both!(reminders_follow_the_cadence, |b| async move {
     let view = h.last_view("post_update");
     h.submit(BOB, &view, &[("summary", "Replaying the queue")])
         .await;
-    advance(&h, 29 * MIN).await;
+    h.advance(29 * MIN).await;
     assert_eq!(reminders(&h, &channel).len(), 2, "quiet after an update");
-    advance(&h, 2 * MIN).await;
+    h.advance(2 * MIN).await;
     assert_eq!(
         reminders(&h, &channel).len(),
         3,
@@ -95,20 +65,20 @@ both!(reminders_follow_the_cadence, |b| async move {
     // Snooze 1h: nothing for an hour.
     let third = reminders(&h, &channel).pop().unwrap();
     h.click(CAROL, &third, &button(&third, "Snooze 1h")).await;
-    settle(&h).await;
+    h.settle().await;
     assert_eq!(
         h.messages_with(&channel, "snoozed the update reminder")
             .len(),
         1
     );
-    advance(&h, 59 * MIN).await;
+    h.advance(59 * MIN).await;
     assert_eq!(reminders(&h, &channel).len(), 3, "snoozed");
-    advance(&h, 2 * MIN).await;
+    h.advance(2 * MIN).await;
     assert_eq!(reminders(&h, &channel).len(), 4);
 
     // Resolved: reminders stop for good.
     h.command(BOB, &channel, "resolve Queue drained").await;
-    advance(&h, 5 * 60 * MIN).await;
+    h.advance(5 * 60 * MIN).await;
     assert_eq!(reminders(&h, &channel).len(), 4, "stopped at resolve");
     h.finish().await;
 });
@@ -116,18 +86,18 @@ both!(reminders_follow_the_cadence, |b| async move {
 both!(severity_change_rebases_the_cadence, |b| async move {
     let h = Harness::start(b).await;
     let channel = h.declare(ALICE, "P2 Reports slow").await; // P2: every 2h
-    advance(&h, 60 * MIN).await;
+    h.advance(60 * MIN).await;
     h.command(ALICE, &channel, "severity P0").await; // P0: every 15m, from now
-    advance(&h, 14 * MIN).await;
+    h.advance(14 * MIN).await;
     assert_eq!(reminders(&h, &channel).len(), 0);
-    advance(&h, 2 * MIN).await;
+    h.advance(2 * MIN).await;
     assert_eq!(
         reminders(&h, &channel).len(),
         1,
         "15m after the change, not 2h after declare"
     );
     h.command(ALICE, &channel, "severity P3").await; // P3: no cadence
-    advance(&h, 10 * 60 * MIN).await;
+    h.advance(10 * 60 * MIN).await;
     assert_eq!(
         reminders(&h, &channel).len(),
         1,
@@ -140,14 +110,14 @@ both!(no_ic_nag_until_someone_takes_the_role, |b| async move {
     let h = Harness::start(b).await;
     let channel = h.declare(ALICE, "P1 DNS flapping").await; // respond_within 15m, cadence 30m
     let nags = |h: &Harness| h.messages_with(&channel, "has no Incident Commander").len();
-    advance(&h, 14 * MIN).await;
+    h.advance(14 * MIN).await;
     assert_eq!(nags(&h), 0);
-    advance(&h, 2 * MIN).await;
+    h.advance(2 * MIN).await;
     assert_eq!(nags(&h), 1);
     let nag = h
         .messages_with(&channel, "has no Incident Commander")
         .remove(0);
-    advance(&h, 30 * MIN).await;
+    h.advance(30 * MIN).await;
     assert_eq!(nags(&h), 2, "once per cadence");
     // The nag's button takes the role.
     h.click(BOB, &nag, &button(&nag, "Take Incident Commander"))
@@ -159,7 +129,7 @@ both!(no_ic_nag_until_someone_takes_the_role, |b| async move {
             .ends_with(&format!("<@{BOB}>"))
     })
     .await;
-    advance(&h, 90 * MIN).await;
+    h.advance(90 * MIN).await;
     assert_eq!(nags(&h), 2, "no nag once an IC is assigned");
     h.finish().await;
 });
@@ -178,13 +148,13 @@ both!(
             h.messages_with(&channel, "breached its 4h resolution target")
                 .len()
         };
-        advance(&h, 191 * MIN).await;
+        h.advance(191 * MIN).await;
         assert_eq!((warnings(&h), breaches(&h)), (0, 0));
-        advance(&h, 2 * MIN).await; // 3h13m > 80% of 4h
+        h.advance(2 * MIN).await; // 3h13m > 80% of 4h
         assert_eq!((warnings(&h), breaches(&h)), (1, 0));
-        advance(&h, 48 * MIN).await; // 4h01m
+        h.advance(48 * MIN).await; // 4h01m
         assert_eq!((warnings(&h), breaches(&h)), (1, 1));
-        advance(&h, 6 * 60 * MIN).await;
+        h.advance(6 * 60 * MIN).await;
         assert_eq!((warnings(&h), breaches(&h)), (1, 1), "each once");
         h.finish().await;
     }
@@ -197,7 +167,7 @@ both!(three_causes_of_escalation, |b| async move {
     h.command(BOB, &channel, &format!("role ic <@{BOB}>")).await;
     h.command(BOB, &channel, "escalate need the DB team").await;
     let escalations = |h: &Harness, ch: &str| h.messages_with(ch, "<!subteam^S0SENIOR>").len();
-    settle(&h).await;
+    h.settle().await;
     assert_eq!(escalations(&h, &channel), 1);
     assert!(h.messages_with(&channel, "need the DB team").len() == 1);
     let thread = h
@@ -210,20 +180,20 @@ both!(three_causes_of_escalation, |b| async move {
 
     // Two reminders in a row ignored (updates keep the timer cause away: post one first).
     h.command(BOB, &channel, "update looking").await;
-    advance(&h, 31 * MIN).await;
+    h.advance(31 * MIN).await;
     assert_eq!(
         escalations(&h, &channel),
         1,
         "one ignored reminder is not enough"
     );
-    advance(&h, 30 * MIN).await;
+    h.advance(30 * MIN).await;
     assert_eq!(escalations(&h, &channel), 2);
     assert_eq!(
         h.messages_with(&channel, "two update reminders in a row went unanswered")
             .len(),
         1
     );
-    advance(&h, 30 * MIN).await;
+    h.advance(30 * MIN).await;
     assert_eq!(
         h.messages_with(&channel, "two update reminders in a row went unanswered")
             .len(),
@@ -232,9 +202,9 @@ both!(three_causes_of_escalation, |b| async move {
     );
 
     // Timer: 2h unresolved.
-    advance(&h, 30 * MIN).await; // 2h01m since declare
+    h.advance(30 * MIN).await; // 2h01m since declare
     assert_eq!(h.messages_with(&channel, "unresolved after 2h").len(), 1);
-    advance(&h, 3 * 60 * MIN).await;
+    h.advance(3 * 60 * MIN).await;
     assert_eq!(
         h.messages_with(&channel, "unresolved after 2h").len(),
         1,
@@ -267,12 +237,12 @@ both!(
         let c = h.declare(BOB, "P0 Second").await;
         h.command(ALICE, &a, &format!("role ic <@{ALICE}>")).await;
         h.command(BOB, &c, &format!("role ic <@{BOB}>")).await;
-        settle(&h).await;
+        h.settle().await;
         h.stop().await;
         // Down for 10 hours: 20 P1 intervals, 40 P0 intervals missed.
         h.clock.advance(Duration::from_secs(10 * 60 * MIN));
         h.boot().await;
-        settle(&h).await;
+        h.settle().await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert_eq!(
             reminders(&h, &a).len(),
@@ -281,7 +251,7 @@ both!(
         );
         assert_eq!(reminders(&h, &c).len(), 1);
         // And the schedule goes on from there.
-        advance(&h, 16 * MIN).await;
+        h.advance(16 * MIN).await;
         assert_eq!(reminders(&h, &c).len(), 2, "P0 cadence resumes");
         assert_eq!(reminders(&h, &a).len(), 1);
         h.finish().await;

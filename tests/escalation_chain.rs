@@ -29,32 +29,6 @@ fn chained_policy() -> Policy {
     policy
 }
 
-/// Moves the clock on, wakes the scheduler, and waits until nothing is due and the outbox
-/// is empty.
-async fn advance(h: &Harness, secs: u64) {
-    h.clock.advance(Duration::from_secs(secs));
-    h.app().service.scheduler_wake.notify_waiters();
-    settle(h).await;
-}
-
-async fn settle(h: &Harness) {
-    let store = &h.app().service.store;
-    for _ in 0..800 {
-        tokio::time::sleep(Duration::from_millis(25)).await;
-        let now = h.clock.now_ms();
-        let nothing_due = store
-            .open_incidents()
-            .await
-            .unwrap()
-            .iter()
-            .all(|i| i.schedule.next_due_at().is_none_or(|t| t > now));
-        if nothing_due && store.outbox_depth().await.unwrap() == 0 {
-            return;
-        }
-    }
-    panic!("the scheduler and the outbox did not settle");
-}
-
 fn steps(h: &Harness, channel: &str) -> Vec<Message> {
     h.messages_with(channel, "Escalation step")
 }
@@ -82,13 +56,13 @@ both!(steps_escalate_until_someone_is_on_it, |b| async move {
     // Two incidents on one clock: nobody answers the first, the second is taken.
     let ignored = h.declare(ALICE, "P1 Payments <!channel> timing out").await;
     let taken = h.declare(BOB, "P1 Search degraded").await;
-    settle(&h).await;
+    h.settle().await;
     let paged_at_declare = triggers(&pagerduty);
     assert_eq!(paged_at_declare, 2, "P1 pages when declared");
 
-    advance(&h, 4 * MIN).await;
+    h.advance(4 * MIN).await;
     assert!(steps(&h, &ignored).is_empty(), "step 1 is due after 5m");
-    advance(&h, 2 * MIN).await;
+    h.advance(2 * MIN).await;
     for channel in [&ignored, &taken] {
         let first = steps(&h, channel);
         assert_eq!(first.len(), 1, "step 1 once in {channel}");
@@ -136,7 +110,7 @@ both!(steps_escalate_until_someone_is_on_it, |b| async move {
 
     // A restart keeps the chains where they are.
     h.restart().await;
-    advance(&h, 10 * MIN).await;
+    h.advance(10 * MIN).await;
     let second = steps(&h, &ignored);
     assert_eq!(second.len(), 2, "step 2 once after the restart");
     assert!(second[1].text.contains("step 2 of 3"), "{}", second[1].text);
@@ -147,7 +121,7 @@ both!(steps_escalate_until_someone_is_on_it, |b| async move {
     );
     assert_eq!(steps(&h, &taken).len(), 1, "acknowledged: no step 2");
 
-    advance(&h, 15 * MIN).await;
+    h.advance(15 * MIN).await;
     let third = steps(&h, &ignored);
     assert_eq!(third.len(), 3);
     assert!(third[2].text.contains("PagerDuty"), "{}", third[2].text);
@@ -157,7 +131,7 @@ both!(steps_escalate_until_someone_is_on_it, |b| async move {
         "the last step pages"
     );
     // The chain has ended: nothing more, however long nobody answers.
-    advance(&h, 60 * MIN).await;
+    h.advance(60 * MIN).await;
     assert_eq!(steps(&h, &ignored).len(), 3);
     assert_eq!(steps(&h, &taken).len(), 1);
 
@@ -186,9 +160,9 @@ both!(steps_escalate_until_someone_is_on_it, |b| async move {
 both!(resolving_stops_the_chain, |b| async move {
     let h = Harness::with_policy(b, chained_policy()).await;
     let channel = h.declare(ALICE, "P1 Queue backlog").await;
-    settle(&h).await;
+    h.settle().await;
     h.command(ALICE, &channel, "resolve Drained").await;
-    advance(&h, 40 * MIN).await;
+    h.advance(40 * MIN).await;
     assert!(steps(&h, &channel).is_empty());
     h.finish().await;
 });

@@ -326,6 +326,36 @@ impl Harness {
     }
 
     /// Waits for the fake workspace to satisfy `pred` (deliveries are asynchronous).
+    /// Moves the shared clock forward and lets the scheduler and the outbox catch up.
+    pub async fn advance(&self, secs: u64) {
+        self.clock.advance(Duration::from_secs(secs));
+        self.app().service.scheduler_wake.notify_waiters();
+        self.settle().await;
+    }
+
+    /// Waits until the scheduler has ticked everything due and the outbox is empty (and a
+    /// little more, so nothing else is coming). Checking the due times too matters on a
+    /// loaded machine: an empty outbox before the scheduler's tick is not "settled".
+    pub async fn settle(&self) {
+        let store = &self.app().service.store;
+        for _ in 0..400 {
+            tokio::time::sleep(Duration::from_millis(25)).await;
+            // The incidents' committed due times, not the scheduler's index: while a tick
+            // is in flight its lease hides the incident from the index.
+            let now = self.clock.now_ms();
+            let nothing_due = store
+                .open_incidents()
+                .await
+                .unwrap()
+                .iter()
+                .all(|i| i.schedule.next_due_at().is_none_or(|t| t > now));
+            if nothing_due && store.outbox_depth().await.unwrap() == 0 {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+
     pub async fn eventually(&self, what: &str, pred: impl Fn(&FakeSlack) -> bool) {
         // Generous: under 30 % 5xx a run of failures backs off for tens of seconds.
         let ok = self.slack.wait_until(Duration::from_secs(60), pred).await;
