@@ -120,8 +120,15 @@ async fn a_person_uses_the_console() {
             .await?
             .click()
             .await?;
-        let url = driver.current_url().await?;
+        // The submit's navigation may still be under way: wait for the filtered page.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        let mut url = driver.current_url().await?;
+        while !url.as_str().contains("severity=P1") && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            url = driver.current_url().await?;
+        }
         assert!(url.as_str().contains("severity=P1"), "{url}");
+        heading_becomes(&driver, "Incidents").await;
         let rows = driver.find_all(By::Css("table.incidents tbody tr")).await?;
         assert_eq!(rows.len(), 1);
         assert_clean_console(&driver, "filtered list").await;
