@@ -62,6 +62,10 @@ use state::Workspace;
 pub struct Faults {
     /// Share of calls (0.0–1.0) answered HTTP 500, 502 or 503 (at random) instead of running.
     pub error_5xx_ratio: f64,
+    /// When non-zero, a method is never answered 5xx more than this many times in a row: the
+    /// next call of that method runs. Keeps a test's worst case bounded (an unlucky streak at
+    /// 30 % would otherwise back a delivery off for minutes) while every call may still fail.
+    pub max_5xx_in_a_row: u32,
     /// The next N calls answer HTTP 429 `ratelimited` with `Retry-After: retry_after_secs`;
     /// each such call uses one up. Checked before `error_5xx_ratio`.
     pub rate_limit_burst: u32,

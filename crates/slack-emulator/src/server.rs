@@ -6,6 +6,7 @@
 //! and finally the method itself on the workspace. Every request is recorded in `calls`,
 //! faulted or not, so tests can assert on retries.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::body::Bytes;
@@ -53,6 +54,8 @@ pub(crate) struct Shared {
     /// Slack's rate tiers, when enforced, and the calls counted against them.
     tiers: Mutex<Option<RateTiers>>,
     limiter: Mutex<Limiter>,
+    /// Per method, how many of its latest calls in a row were answered 5xx.
+    error_streaks: Mutex<HashMap<String, u32>>,
     /// Slack refusing the bot token (`token_revoked`, `account_inactive`…), when set.
     token_refusal: Mutex<Option<&'static str>>,
     /// The Socket Mode side.
@@ -67,6 +70,7 @@ impl Shared {
             faults: Mutex::new(Faults::default()),
             tiers: Mutex::new(None),
             limiter: Mutex::new(Limiter::default()),
+            error_streaks: Mutex::new(HashMap::new()),
             token_refusal: Mutex::new(None),
             socket: Arc::new(Hub::default()),
         }
@@ -119,8 +123,9 @@ impl Shared {
         lost.then_some(faults.lost_answer_delay)
     }
 
-    /// Decides whether this call is faulted, consuming one unit of the rate-limit burst.
-    fn take_fault(&self) -> Option<Fault> {
+    /// Decides whether this call of `method` is faulted, consuming one unit of the
+    /// rate-limit burst.
+    fn take_fault(&self, method: &str) -> Option<Fault> {
         let mut faults = self.faults();
         if faults.rate_limit_burst > 0 {
             faults.rate_limit_burst -= 1;
@@ -128,15 +133,20 @@ impl Shared {
                 retry_after_secs: faults.retry_after_secs,
             });
         }
-        let ratio = faults.error_5xx_ratio;
+        let (ratio, cap) = (faults.error_5xx_ratio, faults.max_5xx_in_a_row);
         drop(faults);
-        if ratio > 0.0 {
-            let mut rng = rand::thread_rng();
-            if rng.gen::<f64>() < ratio {
-                let status = [500, 502, 503][rng.gen_range(0..3)];
-                return Some(Fault::ServerError(status));
-            }
+        if ratio <= 0.0 {
+            return None;
         }
+        let mut streaks = self.error_streaks.lock().unwrap_or_else(|e| e.into_inner());
+        let streak = streaks.entry(method.to_owned()).or_default();
+        let mut rng = rand::thread_rng();
+        if (cap == 0 || *streak < cap) && rng.gen::<f64>() < ratio {
+            *streak += 1;
+            let status = [500, 502, 503][rng.gen_range(0..3)];
+            return Some(Fault::ServerError(status));
+        }
+        *streak = 0;
         None
     }
 }
@@ -180,7 +190,7 @@ async fn api(
     // The token is a credential, not an argument: keep it out of the recorded call.
     let arg_token = args.remove("token");
 
-    if let Some(fault) = shared.take_fault() {
+    if let Some(fault) = shared.take_fault(&method) {
         let (status, error) = match fault {
             Fault::RateLimited { .. } => (429, "ratelimited".to_owned()),
             Fault::ServerError(status) => (status, format!("http_{status}")),
@@ -576,14 +586,30 @@ mod tests {
         let limited = Fault::RateLimited {
             retry_after_secs: 3,
         };
-        assert_eq!(shared.take_fault(), Some(limited));
-        assert_eq!(shared.take_fault(), Some(limited));
+        assert_eq!(shared.take_fault("chat.postMessage"), Some(limited));
+        assert_eq!(shared.take_fault("chat.postMessage"), Some(limited));
         assert!(matches!(
-            shared.take_fault(),
+            shared.take_fault("chat.postMessage"),
             Some(Fault::ServerError(500 | 502 | 503))
         ));
         assert_eq!(shared.faults().rate_limit_burst, 0);
         shared.faults().error_5xx_ratio = 0.0;
-        assert_eq!(shared.take_fault(), None);
+        assert_eq!(shared.take_fault("chat.postMessage"), None);
+    }
+
+    #[test]
+    fn a_streak_cap_lets_every_nth_call_of_a_method_through() {
+        let shared = Shared::new("t", Workspace::new("http://x"));
+        *shared.faults() = Faults {
+            error_5xx_ratio: 1.0,
+            max_5xx_in_a_row: 2,
+            ..Faults::default()
+        };
+        let outcomes: Vec<bool> = (0..6)
+            .map(|_| shared.take_fault("pins.add").is_some())
+            .collect();
+        assert_eq!(outcomes, [true, true, false, true, true, false]);
+        // Streaks are per method.
+        assert!(shared.take_fault("chat.update").is_some());
     }
 }
