@@ -14,9 +14,10 @@ const LANDED: &[&str] = &["20261122000001_initial.sql"];
 
 const FIXTURE: &str = include_str!("fixtures/upgrade/v1-data.sql");
 
-/// The migration files as the last landed version (2026-11-30) applied them, copied from
-/// that version: the files in `migrations/` must still match them byte for byte (sqlx
-/// refuses to open a database whose applied migrations were edited since).
+/// The migration files as the last landed version (commit efe821e, 2026-11-30) applied
+/// them, copied from that commit with `git show`: the files in `migrations/` must still
+/// match them byte for byte (sqlx refuses to open a database whose applied migrations were
+/// edited since). When a newer version lands, add its set beside this one.
 const LAST_LANDED_DIR: &str = "tests/fixtures/upgrade/landed-2026-11-30";
 
 /// Applies only the landed migrations, as the first landed version did, then its rows.
@@ -183,6 +184,16 @@ both!(
             .collect();
         files.sort();
         let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        let current = dir.replace(LAST_LANDED_DIR, "migrations");
+        for file in &files {
+            let landed = std::fs::read(format!("{dir}/{file}")).unwrap();
+            let now = std::fs::read(format!("{current}/{file}"))
+                .unwrap_or_else(|e| panic!("landed migration {file} is gone from {current}: {e}"));
+            assert!(
+                landed == now,
+                "landed migration {current}/{file} was edited: restore it and add a new migration"
+            );
+        }
         write_with_migrations(backend, &url, &dir, &files).await;
         // This version opens it (every applied migration unchanged), adds its own, and
         // keeps the incidents written under the landed schema.

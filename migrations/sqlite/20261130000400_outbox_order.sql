@@ -4,3 +4,5 @@
 ALTER TABLE outbox ADD COLUMN after_id INTEGER;
 ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX outbox_claim ON outbox (state, priority, id);
+-- When the loss of the incident's channel (deleted, archived) was said: said once.
+ALTER TABLE incidents ADD COLUMN channel_lost_at INTEGER;
