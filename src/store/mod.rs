@@ -23,7 +23,7 @@ pub use homes::HOME_REFRESH_WINDOW_MS;
 pub use write_api::{AlertGroup, KeyClaim};
 
 pub use console::{ConsoleFilter, Viewer};
-pub use outbox::{NewEffect, OutboxRow};
+pub use outbox::{NewEffect, OutboxRow, PendingEffect};
 pub use records::IncidentFilter;
 pub use status_drafts::StoredDraft;
 

@@ -25,6 +25,22 @@ pub struct OutboxRow {
     pub priority: i64,
 }
 
+/// An effect still waiting for delivery, as [`Store::pending_effects`] shows it.
+#[derive(Debug)]
+pub struct PendingEffect {
+    pub id: i64,
+    pub lane: String,
+    pub kind: String,
+    pub attempts: i64,
+    /// Not tried again before this (epoch ms).
+    pub next_attempt_at: i64,
+    /// Claimed by a worker until then (epoch ms).
+    pub lease_until: Option<i64>,
+    /// Waits for this effect to be delivered first.
+    pub after_id: Option<i64>,
+    pub last_error: Option<String>,
+}
+
 /// An effect to enqueue outside a decision (answers to clicks, failure notices).
 pub struct NewEffect<'a> {
     pub lane: &'a str,
@@ -247,6 +263,31 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(row.try_get("t")?)
+    }
+
+    /// What is still waiting for delivery and why, oldest first: for an operator (or a
+    /// test that timed out) asking why something has not reached Slack yet.
+    pub async fn pending_effects(&self) -> StoreResult<Vec<PendingEffect>> {
+        let rows = sqlx::query(
+            "SELECT id, lane, kind, attempts, next_attempt_at, lease_until, after_id, last_error
+             FROM outbox WHERE state = 'pending' ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PendingEffect {
+                    id: r.try_get("id")?,
+                    lane: r.try_get("lane")?,
+                    kind: r.try_get("kind")?,
+                    attempts: r.try_get("attempts")?,
+                    next_attempt_at: r.try_get("next_attempt_at")?,
+                    lease_until: r.try_get("lease_until")?,
+                    after_id: r.try_get("after_id")?,
+                    last_error: r.try_get("last_error")?,
+                })
+            })
+            .collect()
     }
 
     /// When the worker next has something to do, if nothing is deliverable now.

@@ -359,7 +359,44 @@ impl Harness {
     pub async fn eventually(&self, what: &str, pred: impl Fn(&FakeSlack) -> bool) {
         // Generous: under 30 % 5xx a run of failures backs off for tens of seconds.
         let ok = self.slack.wait_until(Duration::from_secs(60), pred).await;
-        assert!(ok, "timed out waiting for: {what}");
+        if !ok {
+            panic!("timed out waiting for: {what}\n{}", self.diagnosis().await);
+        }
+    }
+
+    /// Why something may not have arrived: what Slack was asked (and answered) last, and
+    /// what is still waiting in the outbox. Printed when a wait times out.
+    pub async fn diagnosis(&self) -> String {
+        let calls = self.slack.calls();
+        let mut out = format!("last of {} Slack calls:\n", calls.len());
+        for c in calls.iter().skip(calls.len().saturating_sub(40)) {
+            let error = c.error.as_deref().unwrap_or("");
+            out.push_str(&format!("  {} {} {error}\n", c.method, c.http_status));
+        }
+        let Some(app) = &self.app else {
+            return out + "(the app is not running)";
+        };
+        let now = self.clock.now_ms();
+        match app.service.store.pending_effects().await {
+            Ok(pending) => {
+                out.push_str(&format!("{} effects pending:\n", pending.len()));
+                for e in pending {
+                    out.push_str(&format!(
+                        "  #{} {} {} attempts={} due_in={}ms lease_in={:?}ms after={:?} error={:?}\n",
+                        e.id,
+                        e.lane,
+                        e.kind,
+                        e.attempts,
+                        e.next_attempt_at - now,
+                        e.lease_until.map(|t| t - now),
+                        e.after_id,
+                        e.last_error
+                    ));
+                }
+            }
+            Err(e) => out.push_str(&format!("outbox unreadable: {e}\n")),
+        }
+        out
     }
 
     /// Declares `P{sev} {title}` from #general as `user` and waits until the card is
