@@ -118,6 +118,47 @@ both!(pending_effects_survive_a_restart, |b| async move {
     h.finish().await;
 });
 
+both!(
+    idle_workers_wait_for_a_backing_off_effect_instead_of_polling,
+    |b| async move {
+        let h = Harness::start(b).await;
+        // Slack is down: the channel creation backs off, and everything that needs the
+        // channel (invite, topic, card, announcement) is held behind it.
+        h.slack.set_faults(Faults {
+            error_5xx_ratio: 1.0,
+            ..Faults::default()
+        });
+        let reply = h.command(ALICE, GENERAL, "declare P1 Search is down").await;
+        assert_eq!(reply.status, 200);
+        let store = &h.app().service.store;
+        let mut held_back = 0;
+        let mut next_at_is_ahead = false;
+        for _ in 0..400 {
+            let now = chrono::Utc::now().timestamp_millis();
+            let pending = store.pending_effects().await.unwrap();
+            held_back = pending
+                .iter()
+                .filter(|e| e.after_id.is_some() && e.next_attempt_at <= now)
+                .count();
+            // The workers' next wake-up: the creation's retry (or its lease), not the held
+            // effects that have been "due" since they were written.
+            let next = store.next_effect_at().await.unwrap();
+            if held_back > 0 && next.is_some_and(|t| t > now) {
+                next_at_is_ahead = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert!(held_back > 0, "effects wait for the channel");
+        assert!(
+            next_at_is_ahead,
+            "idle workers would poll while the creation backs off\n{}",
+            h.diagnosis().await
+        );
+        h.finish().await;
+    }
+);
+
 both!(crash_mid_delivery_loses_nothing, |b| async move {
     let mut h = Harness::start(b).await;
     // Every call takes 300 ms, so the crash lands mid-delivery.

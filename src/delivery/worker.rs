@@ -185,14 +185,17 @@ impl Outbox {
                 if EffectKind::parse(&row.kind) == Some(EffectKind::CreateChannel) {
                     self.open.invalidate();
                 }
-                self.store.effect_done(row.id, now, note.as_deref()).await?;
+                self.persist(|| self.store.effect_done(row.id, now, note.as_deref()))
+                    .await?;
             }
             Delivery::Retry(CallError::Paced(wait)) if !api.reached_slack() => {
                 // Nothing reached Slack: wait for the slot without counting an attempt.
                 self.metrics.delivery(&row.kind, "paced");
-                self.store
-                    .effect_defer(row.id, now + wait.as_millis() as i64)
-                    .await?;
+                self.persist(|| {
+                    self.store
+                        .effect_defer(row.id, now + wait.as_millis() as i64)
+                })
+                .await?;
             }
             Delivery::Retry(err) => {
                 let rate_limited = matches!(err, CallError::RateLimited(_) | CallError::Paced(_));
@@ -204,14 +207,16 @@ impl Outbox {
                 self.metrics.delivery(&row.kind, result);
                 let wait = backoff(row.attempts, &err);
                 tracing::info!(error = %err, wait_ms = wait.as_millis() as u64, "delivery will be retried");
-                self.store
-                    .effect_retry(
+                let error = err.to_string();
+                self.persist(|| {
+                    self.store.effect_retry(
                         row.id,
                         now + wait.as_millis() as i64,
-                        &err.to_string(),
+                        &error,
                         !rate_limited,
                     )
-                    .await?;
+                })
+                .await?;
             }
             Delivery::Failed(reason) if DeliveryPause::refuses_token(&reason) => {
                 // Not this effect's fault: keep it (and everything else) for when the
@@ -219,16 +224,40 @@ impl Outbox {
                 self.pause.pause(&reason, std::time::Instant::now());
                 self.metrics.delivery(&row.kind, "paused");
                 let probe = self.pause.probe_every().as_millis() as i64;
-                self.store.effect_defer(row.id, now + probe).await?;
+                self.persist(|| self.store.effect_defer(row.id, now + probe))
+                    .await?;
             }
             Delivery::Failed(reason) => {
                 self.metrics.delivery(&row.kind, "failed");
                 tracing::warn!(%reason, "delivery failed permanently");
-                self.store.effect_failed(row.id, now, &reason).await?;
+                self.persist(|| self.store.effect_failed(row.id, now, &reason))
+                    .await?;
                 self.surface_failure(row, &reason, now).await?;
             }
         }
         Ok(())
+    }
+
+    /// Records what became of a delivery, trying again for a few seconds when the database
+    /// hiccups: the call has been made, and an unrecorded outcome would hold the effect
+    /// until its lease expires (and then deliver it again, found and adopted, but late).
+    async fn persist<F, Fut>(&self, record: F) -> Result<(), crate::store::StoreError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<(), crate::store::StoreError>>,
+    {
+        let mut wait = Duration::from_millis(100);
+        for _ in 0..5 {
+            match record().await {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "recording a delivery failed");
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                }
+            }
+        }
+        record().await
     }
 
     /// Tells the incident channel that something could not be done, unless the failed

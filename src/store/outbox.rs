@@ -290,11 +290,18 @@ impl Store {
             .collect()
     }
 
-    /// When the worker next has something to do, if nothing is deliverable now.
+    /// When the worker next has something to do, if nothing is deliverable now. Effects
+    /// held back by an earlier one in their lane or by the one they wait for are not
+    /// counted: they fall due when that one is delivered, and the worker delivering it goes
+    /// straight on to them. (Counting them, which are "due" since they were written, had
+    /// idle workers poll every 20 ms for as long as a channel creation was backing off.)
     pub async fn next_effect_at(&self) -> StoreResult<Option<i64>> {
         let row = sqlx::query(
-            "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END) AS t
-             FROM outbox WHERE state = 'pending'",
+            "SELECT MIN(CASE WHEN o.lease_until IS NOT NULL AND o.lease_until > o.next_attempt_at THEN o.lease_until ELSE o.next_attempt_at END) AS t
+             FROM outbox o
+             WHERE o.state = 'pending'
+               AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lane = o.lane AND p.state = 'pending' AND p.id < o.id)
+               AND (o.after_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox d WHERE d.id = o.after_id AND d.state = 'pending'))",
         )
         .fetch_one(&self.pool)
         .await?;
