@@ -14,19 +14,48 @@ const LANDED: &[&str] = &["20261122000001_initial.sql"];
 
 const FIXTURE: &str = include_str!("fixtures/upgrade/v1-data.sql");
 
-/// The migration files as the last landed version (commit efe821e, 2026-11-30) applied
-/// them, copied from that commit with `git show`: the files in `migrations/` must still
-/// match them byte for byte (sqlx refuses to open a database whose applied migrations were
-/// edited since). When a newer version lands, add its set beside this one.
-const LAST_LANDED_DIR: &str = "tests/fixtures/upgrade/landed-2026-11-30";
+/// The migration files the last landed version applied, with their SHA-256: the files in
+/// `migrations/` must still match them byte for byte (sqlx refuses to open a database
+/// whose applied migrations were edited since).
+const LAST_LANDED: &str = include_str!("fixtures/upgrade/landed-migrations.sha256");
+
+/// `backend`'s landed migration files, checked against `migrations/`: panics, naming the
+/// file, when one was edited or removed since it landed.
+fn landed_migrations(backend: Backend) -> Vec<String> {
+    use sha2::{Digest, Sha256};
+    let dir = migrations_dir(backend);
+    let prefix = format!("{}/", dir.trim_start_matches("migrations/"));
+    let mut files = Vec::new();
+    for line in LAST_LANDED.lines().filter(|l| !l.starts_with('#')) {
+        let Some((path, sum)) = line.split_once(' ') else {
+            continue;
+        };
+        let Some(file) = path.strip_prefix(&prefix) else {
+            continue;
+        };
+        let now = std::fs::read(format!("{dir}/{file}"))
+            .unwrap_or_else(|e| panic!("landed migration {dir}/{file} is gone: {e}"));
+        assert_eq!(
+            hex::encode(Sha256::digest(&now)),
+            sum,
+            "landed migration {dir}/{file} was edited: restore it and add a new migration"
+        );
+        files.push(file.to_string());
+    }
+    assert!(!files.is_empty(), "no landed migrations listed for {dir}");
+    files
+}
+
+fn migrations_dir(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "migrations/sqlite",
+        Backend::Postgres => "migrations/postgres",
+    }
+}
 
 /// Applies only the landed migrations, as the first landed version did, then its rows.
 async fn write_as_previous_version(backend: Backend, url: &str) {
-    let source = match backend {
-        Backend::Sqlite => "migrations/sqlite",
-        Backend::Postgres => "migrations/postgres",
-    };
-    write_with_migrations(backend, url, source, LANDED).await;
+    write_with_migrations(backend, url, migrations_dir(backend), LANDED).await;
 }
 
 /// Applies `files` from `source` with sqlx's migrator (recording their checksums as that
@@ -171,30 +200,9 @@ both!(
     last_landed_version_database_migrates_and_keeps_its_incidents,
     |backend| async move {
         let url = fresh_database(backend).await;
-        let dir = format!(
-            "{LAST_LANDED_DIR}/{}",
-            match backend {
-                Backend::Sqlite => "sqlite",
-                Backend::Postgres => "postgres",
-            }
-        );
-        let mut files: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        files.sort();
+        let files = landed_migrations(backend);
         let files: Vec<&str> = files.iter().map(String::as_str).collect();
-        let current = dir.replace(LAST_LANDED_DIR, "migrations");
-        for file in &files {
-            let landed = std::fs::read(format!("{dir}/{file}")).unwrap();
-            let now = std::fs::read(format!("{current}/{file}"))
-                .unwrap_or_else(|e| panic!("landed migration {file} is gone from {current}: {e}"));
-            assert!(
-                landed == now,
-                "landed migration {current}/{file} was edited: restore it and add a new migration"
-            );
-        }
-        write_with_migrations(backend, &url, &dir, &files).await;
+        write_with_migrations(backend, &url, migrations_dir(backend), &files).await;
         // This version opens it (every applied migration unchanged), adds its own, and
         // keeps the incidents written under the landed schema.
         let mut h = Harness::unbooted(backend, test_policy(), url).await;
