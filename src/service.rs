@@ -65,6 +65,7 @@ impl Service {
             paging: self.integrations.pagerduty.is_some(),
             webhooks: self.integrations.webhook.is_some(),
             statuspage: self.integrations.statuspage.is_some(),
+            public_story: false,
         }
     }
 
@@ -109,12 +110,14 @@ impl Service {
                     incident: id.to_string(),
                 }));
             };
+            let action = self.as_stored_now(&action).await?;
             let now = self.clock.now_ms();
-            let mut outcome: Outcome =
-                match decide::decide(&incident, &action, &self.ctx(actor, now)) {
-                    Ok(o) => o,
-                    Err(refusal) => return Ok(Err(refusal)),
-                };
+            let mut ctx = self.ctx(actor, now);
+            ctx.public_story = self.store.has_published_status(&incident.id).await?;
+            let mut outcome: Outcome = match decide::decide(&incident, &action, &ctx) {
+                Ok(o) => o,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
             decide::post_checklist(&self.policy, &mut outcome);
             decide::notify_subscribers(&mut outcome.effects);
             match self.store.commit(&outcome, now).await? {
@@ -128,6 +131,29 @@ impl Service {
             }
         }
         Err(ServiceError::Contended)
+    }
+
+    /// `action` with the stored records it carries (a status-page draft) read again, so
+    /// each pass of [`Service::act`] decides on what is stored now: a second click on
+    /// Publish, retried after the first one's commit, finds the draft published.
+    async fn as_stored_now(&self, action: &Action) -> Result<Action, ServiceError> {
+        let fresh = |id: i64| async move {
+            Ok::<_, ServiceError>(self.store.status_draft(id).await?.map(|s| s.draft))
+        };
+        Ok(match action {
+            Action::PublishStatusDraft { draft } => match fresh(draft.id).await? {
+                Some(draft) => Action::PublishStatusDraft { draft },
+                None => action.clone(),
+            },
+            Action::EditStatusDraft { draft, text } => match fresh(draft.id).await? {
+                Some(draft) => Action::EditStatusDraft {
+                    draft,
+                    text: text.clone(),
+                },
+                None => action.clone(),
+            },
+            _ => action.clone(),
+        })
     }
 
     /// Queues name lookups for the people of `inc` (reporter, role holders), so the

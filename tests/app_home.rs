@@ -200,6 +200,7 @@ both!(
                     paging: false,
                     webhooks: false,
                     statuspage: false,
+                    public_story: false,
                 };
                 let req = DeclareRequest {
                     title,

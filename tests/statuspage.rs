@@ -245,3 +245,63 @@ both!(
         h.finish().await;
     }
 );
+
+both!(
+    publishes_once_never_steps_back_and_tells_the_end_after_a_downgrade,
+    |b| async move {
+        let (h, sp) = start(b, true).await;
+        let channel = h.declare(ALICE, "P1 Search returns nothing").await;
+        let first = offer(&h, &channel, "Investigating").await;
+        let publish = button(&first, "Publish");
+
+        // A double click (or the reporter and another responder at once): one publication.
+        let (a, b2) = tokio::join!(
+            h.click(ALICE, &first, &publish),
+            h.click(ALICE, &first, &publish)
+        );
+        assert_eq!((a.status, b2.status), (200, 200));
+        wait_for("the page incident", || sp.incidents().len() == 1).await;
+        h.eventually("the second click is told it went out already", |_| {
+            h.told(ALICE, "already published")
+        })
+        .await;
+        let creates = |sp: &FakeStatuspage| {
+            sp.received()
+                .iter()
+                .filter(|r| r.path == format!("/v1/pages/{PAGE}/incidents"))
+                .count()
+        };
+        assert_eq!(creates(&sp), 1);
+        assert_eq!(sp.incidents()[0].updates.len(), 1, "one update on the page");
+
+        // Identified is drafted but not published before Monitoring is: the Identified
+        // draft can no longer step the page back.
+        h.command(ALICE, &channel, "status identified").await;
+        let identified = offer(&h, &channel, "Identified").await;
+        h.command(ALICE, &channel, "status monitoring").await;
+        let monitoring = offer(&h, &channel, "Monitoring").await;
+        h.click(ALICE, &identified, &button(&identified, "Publish"))
+            .await;
+        h.eventually("the old draft is refused", |_| h.told(ALICE, "out of date"))
+            .await;
+        assert_eq!(sp.incidents()[0].status, "investigating");
+        // Someone outside the response may not publish while nobody holds comms or IC.
+        h.click(CAROL, &monitoring, &button(&monitoring, "Publish"))
+            .await;
+        h.eventually("Carol is refused", |_| {
+            h.told(CAROL, "people in this incident's response")
+        })
+        .await;
+
+        // Lowered to P2, which does not broadcast: the public page still hears the end.
+        let r = h.command(ALICE, &channel, "severity P2").await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        h.command(ALICE, &channel, "resolve index rebuilt").await;
+        let resolved = offer(&h, &channel, "Resolved").await;
+        h.click(ALICE, &resolved, &button(&resolved, "Publish"))
+            .await;
+        wait_for("the resolution", || sp.incidents()[0].status == "resolved").await;
+        assert_eq!(creates(&sp), 1, "the same page incident, updated");
+        h.finish().await;
+    }
+);

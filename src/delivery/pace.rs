@@ -190,12 +190,7 @@ impl Pacer {
         let Some((key, allowed, window)) = limit(method, args) else {
             return Ok(());
         };
-        let now = chrono::Utc::now().timestamp_millis();
-        let prune_before = now - ms(window);
-        match store
-            .pace_window(&key, prune_before, |w| w.admit(allowed, window, grave, now))
-            .await
-        {
+        match store.pace_window(&key, allowed, window, grave).await {
             Ok(admitted) => admitted,
             Err(e) => {
                 tracing::warn!(error = %e, %key, "shared pacing unavailable: call not paced");

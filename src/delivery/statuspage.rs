@@ -238,6 +238,7 @@ mod tests {
             edited_by: None,
             published_by: None,
             published_at: None,
+            superseded_by: None,
         }
     }
 

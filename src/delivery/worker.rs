@@ -106,7 +106,7 @@ impl Outbox {
             match self.deliver_one().await {
                 Ok(true) => continue,
                 Ok(false) => {}
-                Err(e) => tracing::warn!(error = %e, "outbox claim failed"),
+                Err(e) => tracing::warn!(error = %e, "outbox claim or record failed"),
             }
             let sleep = self.idle_sleep().await;
             tokio::select! {
@@ -193,7 +193,7 @@ impl Outbox {
                 self.metrics.delivery(&row.kind, "paced");
                 self.persist(|| {
                     self.store
-                        .effect_defer(row.id, now + wait.as_millis() as i64)
+                        .effect_defer(row.id, now + wait.as_millis() as i64, row.attempts - 1)
                 })
                 .await?;
             }
@@ -213,7 +213,11 @@ impl Outbox {
                         row.id,
                         now + wait.as_millis() as i64,
                         &error,
-                        !rate_limited,
+                        if rate_limited {
+                            row.attempts - 1
+                        } else {
+                            row.attempts
+                        },
                     )
                 })
                 .await?;
@@ -224,8 +228,11 @@ impl Outbox {
                 self.pause.pause(&reason, std::time::Instant::now());
                 self.metrics.delivery(&row.kind, "paused");
                 let probe = self.pause.probe_every().as_millis() as i64;
-                self.persist(|| self.store.effect_defer(row.id, now + probe))
-                    .await?;
+                self.persist(|| {
+                    self.store
+                        .effect_defer(row.id, now + probe, row.attempts - 1)
+                })
+                .await?;
             }
             Delivery::Failed(reason) => {
                 self.metrics.delivery(&row.kind, "failed");

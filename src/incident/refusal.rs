@@ -77,6 +77,9 @@ pub enum Refusal {
     },
     #[error("status-page draft #{draft} is already published")]
     DraftAlreadyPublished { draft: i64 },
+    /// A later status was drafted since: publishing this one would step the page back.
+    #[error("status-page draft #{draft} was superseded by draft #{newer}")]
+    DraftSuperseded { draft: i64, newer: i64 },
     #[error("status-page draft #{draft} belongs to {incident}")]
     DraftOfOtherIncident { draft: i64, incident: String },
     #[error("a status-page draft needs some text")]

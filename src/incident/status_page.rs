@@ -112,6 +112,9 @@ pub struct StatusDraft {
     pub edited_by: Option<String>,
     pub published_by: Option<String>,
     pub published_at: Option<i64>,
+    /// A later draft offered for the same incident (a later status): this one may no
+    /// longer be edited or published, so the public page never steps back.
+    pub superseded_by: Option<i64>,
 }
 
 /// The first draft for `status`, from the incident as it is: our own short templates in

@@ -124,13 +124,21 @@ pub fn refusal(policy: &Policy, refusal: &Refusal) -> String {
             .into_iter()
             .flatten()
             .collect();
-            format!(
-                "Only {} or a warroom admin can edit or publish the status page text.",
-                who.join(" or ")
-            )
+            if who.is_empty() {
+                // Nobody holds comms or IC: the reporter and role holders may.
+                "Only the people in this incident's response (its reporter and role holders) or a warroom admin can edit or publish the status page text until someone takes comms.".to_string()
+            } else {
+                format!(
+                    "Only {} or a warroom admin can edit or publish the status page text.",
+                    who.join(" or ")
+                )
+            }
         }
         Refusal::DraftAlreadyPublished { draft } => format!(
             "Status page draft #{draft} is already published; the next status change brings a new draft."
+        ),
+        Refusal::DraftSuperseded { draft, newer } => format!(
+            "Status page draft #{draft} is out of date: draft #{newer} says where the incident is now. Edit and publish that one instead."
         ),
         Refusal::DraftOfOtherIncident { draft, incident } => format!(
             "Status page draft #{draft} belongs to {}.",

@@ -38,7 +38,7 @@ fn addressee(inc: &Incident) -> String {
     match inc.holder(COMMS_ROLE).or(inc.ic()) {
         Some(user) => format!("{}, this is yours to edit and publish.", mention(user)),
         None => {
-            "Nobody holds comms or IC yet: whoever takes comms can edit and publish it.".to_string()
+            "Nobody holds comms or IC yet: whoever takes comms (or, until then, the reporter) can edit and publish it.".to_string()
         }
     }
 }
@@ -116,6 +116,7 @@ mod tests {
             edited_by: None,
             published_by: None,
             published_at: None,
+            superseded_by: None,
         }
     }
 

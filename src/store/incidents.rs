@@ -161,7 +161,11 @@ impl Store {
             write_action_item(tx, &inc.id, change, &outcome.timeline, now).await?;
         }
         if let Some(change) = &outcome.status_draft {
-            super::status_drafts::write_draft_change(tx, &inc.id, change).await?;
+            // Decided on a draft that another decision has published since: a conflict,
+            // so the action is decided again on the draft as it is now.
+            if !super::status_drafts::write_draft_change(tx, &inc.id, change).await? {
+                return Ok(false);
+            }
         }
         let priority = self.priority_of(&inc.severity);
         for effect in &outcome.effects {

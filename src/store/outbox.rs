@@ -136,19 +136,21 @@ impl Store {
         Ok(())
     }
 
-    /// Transient failure: try again at `next_attempt_at`. A rate-limited attempt is
-    /// given back (`count_attempt` false): Slack asked us to wait, not to back off harder.
+    /// Transient failure: try again at `next_attempt_at`. `attempts` is what the count
+    /// becomes: the claimed count, or one less for a rate-limited attempt (Slack asked us
+    /// to wait, not to back off harder). Set, not decremented, so recording it twice
+    /// (a lost answer from the database) changes nothing.
     pub async fn effect_retry(
         &self,
         id: i64,
         next_attempt_at: i64,
         error: &str,
-        count_attempt: bool,
+        attempts: i64,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2, attempts = attempts - $3 WHERE id = $4")
+        sqlx::query("UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2, attempts = $3 WHERE id = $4")
             .bind(next_attempt_at)
             .bind(error)
-            .bind(i64::from(!count_attempt))
+            .bind(attempts)
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -188,14 +190,23 @@ impl Store {
         Ok(first)
     }
 
-    /// Held back before anything reached Slack (our own pacing): due again at
-    /// `next_attempt_at`, the attempt given back, nothing else changed.
-    pub async fn effect_defer(&self, id: i64, next_attempt_at: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, attempts = attempts - 1 WHERE id = $2")
-            .bind(next_attempt_at)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+    /// Held back before anything reached Slack (our own pacing, a paused token): due
+    /// again at `next_attempt_at`, nothing else changed; `attempts` is the count before
+    /// this claim (the attempt is given back).
+    pub async fn effect_defer(
+        &self,
+        id: i64,
+        next_attempt_at: i64,
+        attempts: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, attempts = $2 WHERE id = $3",
+        )
+        .bind(next_attempt_at)
+        .bind(attempts)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

@@ -6,6 +6,7 @@
 use super::{Backend, Store, StoreResult};
 use crate::delivery::pace::Window;
 use sqlx::Row;
+use std::time::Duration;
 
 impl Store {
     /// Several processes may deliver from this database at once (PostgreSQL).
@@ -13,19 +14,24 @@ impl Store {
         self.backend == Backend::Postgres
     }
 
-    /// Runs `admit` on `key`'s window as the database holds it (calls at or before
-    /// `prune_before` forgotten first) and stores what it changed.
-    pub async fn pace_window<R>(
+    /// Counts a call on `key`'s window as the database holds it (`allowed` calls per
+    /// `span`; see [`Window::admit`]), or says how long until it may be made. The clock is
+    /// read once the key is locked, so a call admitted here is always later than (or as
+    /// late as) every call already stored, and it is always stored.
+    pub async fn pace_window(
         &self,
         key: &str,
-        prune_before: i64,
-        admit: impl FnOnce(&mut Window) -> R,
-    ) -> StoreResult<R> {
+        allowed: usize,
+        span: Duration,
+        grave: bool,
+    ) -> StoreResult<Result<(), Duration>> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1)::bigint)")
             .bind(key)
             .execute(&mut *tx)
             .await?;
+        let now = chrono::Utc::now().timestamp_millis();
+        let prune_before = now - i64::try_from(span.as_millis()).unwrap_or(i64::MAX / 4);
         sqlx::query("DELETE FROM pace_calls WHERE key = $1 AND at <= $2")
             .bind(key)
             .bind(prune_before)
@@ -47,15 +53,15 @@ impl Store {
             grave_since: claim.map(|r| r.try_get::<i64, _>("since")).transpose()?,
         };
         let before = window.clone();
-        let answer = admit(&mut window);
-        if window.calls.back() != before.calls.back() {
-            if let Some(at) = window.calls.back() {
-                sqlx::query("INSERT INTO pace_calls (key, at) VALUES ($1, $2)")
-                    .bind(key)
-                    .bind(*at)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+        let answer = window.admit(allowed, span, grave, now);
+        if answer.is_ok() {
+            // Stored whatever the calls before it: comparing the window's last call would
+            // miss a second call admitted in the same millisecond.
+            sqlx::query("INSERT INTO pace_calls (key, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
         }
         if window.grave_since != before.grave_since {
             sqlx::query("DELETE FROM pace_claims WHERE key = $1")

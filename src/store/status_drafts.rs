@@ -7,7 +7,10 @@ use crate::incident::status_page::{DraftState, PublicStatus, StatusDraft};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-const DRAFT_COLUMNS: &str = "id, incident_id, status, text, state, created_at, edited_by, published_by, published_at, channel_id, message_ts";
+/// Every column a draft is read with; `superseded_by` is the next draft offered for the
+/// same incident, if any (the statement must select `FROM status_drafts` unaliased).
+const DRAFT_COLUMNS: &str = "id, incident_id, status, text, state, created_at, edited_by, published_by, published_at, channel_id, message_ts,
+    (SELECT MIN(n.id) FROM status_drafts n WHERE n.incident_id = status_drafts.incident_id AND n.id > status_drafts.id) AS superseded_by";
 
 /// A draft and where its offer message is in Slack, once posted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +36,7 @@ fn draft_from_row(row: &AnyRow) -> StoreResult<StoredDraft> {
             edited_by: row.try_get("edited_by")?,
             published_by: row.try_get("published_by")?,
             published_at: row.try_get("published_at")?,
+            superseded_by: row.try_get("superseded_by")?,
         },
         channel_id: row.try_get("channel_id")?,
         message_ts: row.try_get("message_ts")?,
@@ -40,6 +44,18 @@ fn draft_from_row(row: &AnyRow) -> StoreResult<StoredDraft> {
 }
 
 impl Store {
+    /// Whether `incident_id` has published to the public status page (a draft published,
+    /// drills included: their words were rehearsed as public).
+    pub async fn has_published_status(&self, incident_id: &str) -> StoreResult<bool> {
+        let row = sqlx::query(
+            "SELECT id FROM status_drafts WHERE incident_id = $1 AND state = 'published' LIMIT 1",
+        )
+        .bind(incident_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
     /// The draft offered by outbox effect `effect_id`, written with `text` the first time:
     /// a retried offer finds the draft its first attempt made.
     pub async fn draft_for_offer(
@@ -143,15 +159,16 @@ impl Store {
     }
 }
 
-/// Applies a decision's draft change, in the decision's transaction. Only a draft still
-/// drafted changes: the incident's version already orders decisions, this keeps a
-/// published draft's words as they went out.
+/// Applies a decision's draft change, in the decision's transaction; false when the draft
+/// is no longer drafted (published by a decision committed since this one was taken), so
+/// the caller rolls back. A published draft keeps its words as they went out, and is
+/// published once.
 pub(super) async fn write_draft_change(
     tx: &mut Transaction<'static, Any>,
     incident_id: &str,
     change: &DraftChange,
-) -> StoreResult<()> {
-    match change {
+) -> StoreResult<bool> {
+    let changed = match change {
         DraftChange::Edited { id, text, by, at } => {
             sqlx::query(
                 "UPDATE status_drafts SET text = $1, edited_by = $2, edited_at = $3 WHERE id = $4 AND incident_id = $5 AND state = 'drafted'",
@@ -162,7 +179,7 @@ pub(super) async fn write_draft_change(
             .bind(id)
             .bind(incident_id)
             .execute(&mut **tx)
-            .await?;
+            .await?
         }
         DraftChange::Published { id, by, at } => {
             sqlx::query(
@@ -173,8 +190,8 @@ pub(super) async fn write_draft_change(
             .bind(id)
             .bind(incident_id)
             .execute(&mut **tx)
-            .await?;
+            .await?
         }
-    }
-    Ok(())
+    };
+    Ok(changed.rows_affected() == 1)
 }

@@ -70,6 +70,7 @@ pub async fn open_incidents(database_url: &str, n: usize) -> anyhow::Result<Stor
             paging: false,
             webhooks: false,
             statuspage: false,
+            public_story: false,
         };
         let outcome = store
             .declare(&day, now, |id| declare(id, req, &ctx))

@@ -74,6 +74,7 @@ pub fn ctx<'a>(policy: &'a Policy, actor: &'a str) -> Ctx<'a> {
         paging: true,
         webhooks: true,
         statuspage: true,
+        public_story: false,
     }
 }
 

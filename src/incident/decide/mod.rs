@@ -47,6 +47,10 @@ pub struct Ctx<'a> {
     pub webhooks: bool,
     /// Statuspage is configured: drafts can be published.
     pub statuspage: bool,
+    /// The incident has already told the public (a status-page draft was published): its
+    /// later status changes are offered as drafts whatever its severity is now, so the
+    /// public page is never left saying "investigating" after a downgrade.
+    pub public_story: bool,
 }
 
 /// The actor recorded for what warroom does by itself (reminders, targets, escalation).

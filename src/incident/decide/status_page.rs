@@ -15,7 +15,7 @@ pub(super) fn offer(b: &mut Builder, ctx: &Ctx, from: Option<Status>, to: Status
         .policy
         .severity(&b.incident.severity)
         .is_some_and(|s| s.broadcast);
-    if !broadcast {
+    if !broadcast && !ctx.public_story {
         return;
     }
     if let Some(status) = PublicStatus::for_change(from, to) {
@@ -24,14 +24,15 @@ pub(super) fn offer(b: &mut Builder, ctx: &Ctx, from: Option<Status>, to: Status
 }
 
 /// The comms lead speaks for the incident in public; the IC and admins may too. While
-/// nobody holds comms or IC, anyone in the response may.
+/// nobody holds comms or IC, the people in the response (its reporter and role holders)
+/// may: not anyone who happens to be in the channel.
 fn require_comms(b: &Builder, ctx: &Ctx) -> Result<(), Refusal> {
     let comms = b.incident.holder(COMMS_ROLE);
     let ic = b.incident.ic();
     let allowed = ctx.is_admin()
         || comms == Some(ctx.actor)
         || ic == Some(ctx.actor)
-        || (comms.is_none() && ic.is_none());
+        || (comms.is_none() && ic.is_none() && b.incident.involves(ctx.actor));
     if allowed {
         Ok(())
     } else {
@@ -51,6 +52,12 @@ fn check_draft(b: &Builder, draft: &StatusDraft) -> Result<(), Refusal> {
     }
     if draft.state == DraftState::Published {
         return Err(Refusal::DraftAlreadyPublished { draft: draft.id });
+    }
+    if let Some(newer) = draft.superseded_by {
+        return Err(Refusal::DraftSuperseded {
+            draft: draft.id,
+            newer,
+        });
     }
     Ok(())
 }
@@ -138,6 +145,7 @@ mod tests {
             edited_by: None,
             published_by: None,
             published_at: None,
+            superseded_by: None,
         }
     }
 
@@ -209,6 +217,29 @@ mod tests {
             let o = decide(inc, &action, &ctx(&policy, BOB)).unwrap();
             assert_eq!(offered(&o.effects), expected, "{} {action:?}", inc.severity);
         }
+        // Lowered to a severity that does not broadcast after telling the public: the
+        // public page still hears how it ends.
+        let mut told = ctx(&policy, BOB);
+        told.public_story = true;
+        for (action, expected) in [
+            (
+                Action::Resolve {
+                    summary: String::new(),
+                },
+                vec![PublicStatus::Resolved],
+            ),
+            (
+                Action::SetStatus(Status::Monitoring),
+                vec![PublicStatus::Monitoring],
+            ),
+        ] {
+            let o = decide(&p2, &action, &told).unwrap();
+            assert_eq!(
+                offered(&o.effects),
+                expected,
+                "P2 after a publish, {action:?}"
+            );
+        }
     }
 
     #[test]
@@ -250,7 +281,9 @@ mod tests {
         };
         // (incident, actor) → Ok | refusal
         let rows: Vec<(&crate::incident::Incident, &str, Result<(), Refusal>)> = vec![
-            (&nobody, CAROL, Ok(())),
+            // Nobody holds comms or IC: the reporter may, someone outside the response not.
+            (&nobody, ALICE, Ok(())),
+            (&nobody, CAROL, refused(None, None)),
             (&comms_bob, BOB, Ok(())),
             (&comms_bob, CAROL, refused(Some(BOB), None)),
             (&comms_bob, ADMIN, Ok(())),
@@ -284,6 +317,9 @@ mod tests {
         closed.status = Status::Closed;
         let mut published = draft(PublicStatus::Identified);
         published.state = DraftState::Published;
+        // An Investigating draft left behind when Identified was drafted (#9).
+        let mut superseded = draft(PublicStatus::Investigating);
+        superseded.superseded_by = Some(9);
         let mut elsewhere = draft(PublicStatus::Identified);
         elsewhere.incident_id = "INC-2026-11-22-002".into();
         let publish = |d: StatusDraft| Action::PublishStatusDraft { draft: d };
@@ -350,6 +386,21 @@ mod tests {
                 publish(published.clone()),
                 true,
                 Err(Refusal::DraftAlreadyPublished { draft: 7 }),
+            ),
+            (
+                &inc,
+                publish(superseded.clone()),
+                true,
+                Err(Refusal::DraftSuperseded { draft: 7, newer: 9 }),
+            ),
+            (
+                &inc,
+                Action::EditStatusDraft {
+                    draft: superseded,
+                    text: "x".into(),
+                },
+                true,
+                Err(Refusal::DraftSuperseded { draft: 7, newer: 9 }),
             ),
             (
                 &inc,

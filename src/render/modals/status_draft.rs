@@ -66,6 +66,7 @@ mod tests {
             edited_by: None,
             published_by: None,
             published_at: None,
+            superseded_by: None,
         };
         let v = view(&incident(), &d);
         assert_eq!(v["callback_id"], "edit_status_draft");
