@@ -198,6 +198,20 @@ async fn queue_homes(
     now: i64,
 ) -> StoreResult<u64> {
     let since = now - HOME_REFRESH_WINDOW_MS;
+    if tx.backend_name() == "PostgreSQL" {
+        // Under READ COMMITTED a worker may be claiming the publication this change finds
+        // waiting: it would render the state before this change, and nothing would follow
+        // it. Locking the waiting publications (in one order, so two changes never
+        // deadlock) makes such a claim either finish first — then the check below sees it
+        // claimed and queues another — or skip them until this change is committed.
+        sqlx::query(
+            "SELECT id FROM outbox WHERE lane LIKE 'home:%' AND state = 'pending'
+               AND (lease_until IS NULL OR lease_until < $1) ORDER BY id FOR UPDATE",
+        )
+        .bind(now)
+        .fetch_all(&mut **tx)
+        .await?;
+    }
     let Some(people) = people else {
         let done = sqlx::query(&queue_sql(""))
             .bind(now)
