@@ -30,22 +30,20 @@ impl Store {
     where
         T: for<'r> Decode<'r, Any> + Type<Any>,
     {
-        let DueQueue {
-            table,
-            due,
-            lease,
-            also,
-        } = queue;
         let sql = format!(
             "UPDATE {table} SET {lease} = $1
              WHERE id IN (
                 SELECT id FROM {table}
                 WHERE {due} IS NOT NULL AND {due} <= $2{also}
                   AND ({lease} IS NULL OR {lease} < $2)
-                ORDER BY {due} LIMIT $3 {}
+                ORDER BY {due} LIMIT $3 {lock}
              )
              RETURNING id",
-            self.skip_locked()
+            table = queue.table,
+            due = queue.due,
+            lease = queue.lease,
+            also = queue.also,
+            lock = self.skip_locked(),
         );
         let rows = sqlx::query(&sql)
             .bind(lease_until)
@@ -58,15 +56,13 @@ impl Store {
 
     /// The earliest due time in `queue` (a leased row counts from its lease end).
     pub(super) async fn next_due_in(&self, queue: &DueQueue) -> StoreResult<Option<i64>> {
-        let DueQueue {
-            table,
-            due,
-            lease,
-            also,
-        } = queue;
         let row = sqlx::query(&format!(
             "SELECT MIN(CASE WHEN {lease} IS NOT NULL AND {lease} > {due} THEN {lease} ELSE {due} END) AS t
-             FROM {table} WHERE {due} IS NOT NULL{also}"
+             FROM {table} WHERE {due} IS NOT NULL{also}",
+            table = queue.table,
+            due = queue.due,
+            lease = queue.lease,
+            also = queue.also,
         ))
         .fetch_one(&self.pool)
         .await?;
