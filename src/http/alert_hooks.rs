@@ -26,7 +26,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::time::Duration;
-use utoipa::ToSchema;
+use utoipa::{IntoResponses, ToResponse, ToSchema};
 
 /// How long a notification waits for another one that is declaring the same group.
 const CLAIM_WAIT: Duration = Duration::from_secs(3);
@@ -177,18 +177,7 @@ impl Notification {
     security(("alerts" = [])),
     request_body(content = Notification, content_type = "application/json",
         description = "Alertmanager's webhook payload"),
-    responses(
-        (status = 200, description = "Handled without a new incident: noted on the group's incident, or ignored", body = HookAnswer),
-        (status = 201, description = "A firing group declared an incident", body = HookAnswer),
-        (status = 400, description = "Not an alert notification, or one with neither groupKey nor groupLabels", body = ApiError),
-        (status = 401, description = "Missing or wrong bearer secret", body = ApiError,
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 404, description = "The hooks are off: WARROOM_ALERTS_SECRET is not set"),
-        (status = 422, description = "The incident could not be declared (e.g. the mapped severity is unknown)", body = RefusedBody),
-        (status = 503, description = "The database is unreachable, or another notification is declaring this group (retry)",
-            content((String = "text/plain"), (ApiError = "application/json")),
-            headers(("Retry-After" = String, description = "Seconds, when the group is being declared"))),
-    )
+    responses(HookResponses)
 )]
 pub async fn alertmanager(State(state): State<AppState>, body: Bytes) -> Response {
     intake(&state, "alertmanager", &body).await
@@ -202,21 +191,45 @@ pub async fn alertmanager(State(state): State<AppState>, body: Bytes) -> Respons
     security(("alerts" = [])),
     request_body(content = Notification, content_type = "application/json",
         description = "Grafana's webhook payload (its extra fields are ignored)"),
-    responses(
-        (status = 200, description = "Handled without a new incident: noted on the group's incident, or ignored", body = HookAnswer),
-        (status = 201, description = "A firing group declared an incident", body = HookAnswer),
-        (status = 400, description = "Not an alert notification, or one with neither groupKey nor groupLabels", body = ApiError),
-        (status = 401, description = "Missing or wrong bearer secret", body = ApiError,
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 404, description = "The hooks are off: WARROOM_ALERTS_SECRET is not set"),
-        (status = 422, description = "The incident could not be declared (e.g. the mapped severity is unknown)", body = RefusedBody),
-        (status = 503, description = "The database is unreachable, or another notification is declaring this group (retry)",
-            content((String = "text/plain"), (ApiError = "application/json")),
-            headers(("Retry-After" = String, description = "Seconds, when the group is being declared"))),
-    )
+    responses(HookResponses)
 )]
 pub async fn grafana(State(state): State<AppState>, body: Bytes) -> Response {
     intake(&state, "grafana", &body).await
+}
+
+/// What either hook answers (both go through `intake`), for the OpenAPI document.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // documents what `intake` answers
+enum HookResponses {
+    /// Handled without a new incident: noted on the group's incident, or ignored
+    #[response(status = 200)]
+    Handled(HookAnswer),
+    /// A firing group declared an incident
+    #[response(status = 201)]
+    Declared(HookAnswer),
+    /// Not an alert notification, or one with neither groupKey nor groupLabels
+    #[response(status = 400)]
+    NotAlerts(ApiError),
+    /// Missing or wrong bearer secret
+    #[response(status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")))]
+    Unauthorized(ApiError),
+    /// The hooks are off: WARROOM_ALERTS_SECRET is not set
+    #[response(status = 404)]
+    Off,
+    /// The incident could not be declared (e.g. the mapped severity is unknown)
+    #[response(status = 422)]
+    Refused(RefusedBody),
+    #[response(status = 503)]
+    Unavailable(#[to_response] HookUnavailable),
+}
+
+/// The database is unreachable, or another notification is declaring this group (retry)
+#[derive(ToResponse)]
+#[response(headers(("Retry-After" = String, description = "Seconds, when the group is being declared")))]
+#[allow(dead_code)]
+enum HookUnavailable {
+    Text(#[content("text/plain")] String),
+    Json(#[content("application/json")] ApiError),
 }
 
 /// What a hook did with a notification.

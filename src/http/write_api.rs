@@ -35,6 +35,25 @@ pub struct IdempotencyKey {
     idempotency_key: Option<String>,
 }
 
+/// The answers every write route can give whatever it does, for the OpenAPI document
+/// (each route lists its own successes and refusals next to these).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum WriteFailures {
+    /// The body or the Idempotency-Key is invalid
+    #[response(status = 400)]
+    Invalid(ApiError),
+    /// Missing or wrong bearer token
+    #[response(status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")))]
+    Unauthorized(ApiError),
+    /// A request with this Idempotency-Key is still being handled
+    #[response(status = 409, headers(("Retry-After" = String, description = "Seconds")))]
+    KeyInUse(ApiError),
+    /// The database is unreachable
+    #[response(status = 503, content_type = "text/plain")]
+    Unavailable(String),
+}
+
 /// An answer of the write API: a status and a JSON body, kept as is for replays.
 struct Answer {
     status: StatusCode,
@@ -241,13 +260,8 @@ pub struct NewIncident {
         (status = 201, description = "Declared", body = IncidentBody),
         (status = 200, description = "A replay: this Idempotency-Key already declared it", body = IncidentBody,
             headers(("idempotent-replayed" = String, description = "true"))),
-        (status = 400, description = "The body or the Idempotency-Key is invalid", body = ApiError),
-        (status = 401, description = "Missing or wrong bearer token", body = ApiError,
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 409, description = "A request with this Idempotency-Key is still being handled", body = ApiError,
-            headers(("Retry-After" = String, description = "Seconds"))),
         (status = 422, description = "Refused (e.g. unknown severity), or the Idempotency-Key was used with another body", body = RefusedBody),
-        (status = 503, description = "The database is unreachable", body = String, content_type = "text/plain"),
+        WriteFailures,
     )
 )]
 pub async fn declare(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -307,14 +321,9 @@ pub struct NewUpdate {
     request_body(content = NewUpdate, content_type = "application/json"),
     responses(
         (status = 200, description = "Posted; the incident as it is now", body = IncidentBody),
-        (status = 400, description = "The body or the Idempotency-Key is invalid", body = ApiError),
-        (status = 401, description = "Missing or wrong bearer token", body = ApiError,
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
         (status = 404, description = "No such incident", body = RefusedBody),
-        (status = 409, description = "A request with this Idempotency-Key is still being handled", body = ApiError,
-            headers(("Retry-After" = String, description = "Seconds"))),
         (status = 422, description = "Refused (e.g. the incident is resolved), or the Idempotency-Key was used with another body", body = RefusedBody),
-        (status = 503, description = "The database is unreachable", body = String, content_type = "text/plain"),
+        WriteFailures,
     )
 )]
 pub async fn post_update(
@@ -385,14 +394,9 @@ pub struct Resolution {
     request_body(content = Option<Resolution>, content_type = "application/json"),
     responses(
         (status = 200, description = "Resolved; the incident as it is now", body = IncidentBody),
-        (status = 400, description = "The body or the Idempotency-Key is invalid", body = ApiError),
-        (status = 401, description = "Missing or wrong bearer token", body = ApiError,
-            headers(("WWW-Authenticate" = String, description = "Bearer"))),
         (status = 404, description = "No such incident", body = RefusedBody),
-        (status = 409, description = "A request with this Idempotency-Key is still being handled", body = ApiError,
-            headers(("Retry-After" = String, description = "Seconds"))),
         (status = 422, description = "Refused (e.g. already resolved), or the Idempotency-Key was used with another body", body = RefusedBody),
-        (status = 503, description = "The database is unreachable", body = String, content_type = "text/plain"),
+        WriteFailures,
     )
 )]
 pub async fn resolve(

@@ -2,11 +2,20 @@
 //! the weekly digest's slots (the first replica to record a slot posts it), and the open
 //! items the digest lists.
 
+use super::due_queue::DueQueue;
 use super::incidents::insert_effect;
 use super::{Store, StoreResult};
 use crate::incident::model::ActionItem;
 use crate::incident::Effect;
 use sqlx::Row;
+
+/// Open action items with a reminder set, leased while one replica sends it.
+const REMINDERS: DueQueue = DueQueue {
+    table: "action_items",
+    due: "remind_at",
+    lease: "remind_lease_until",
+    also: " AND done = 0",
+};
 
 impl Store {
     /// Leases up to `limit` open action items whose reminder is due at `now`.
@@ -16,26 +25,12 @@ impl Store {
         lease_until: i64,
         limit: i64,
     ) -> StoreResult<Vec<ActionItem>> {
-        let sql = format!(
-            "UPDATE action_items SET remind_lease_until = $1
-             WHERE id IN (
-                SELECT id FROM action_items
-                WHERE remind_at IS NOT NULL AND remind_at <= $2 AND done = 0
-                  AND (remind_lease_until IS NULL OR remind_lease_until < $2)
-                ORDER BY remind_at LIMIT $3 {}
-             )
-             RETURNING id",
-            self.skip_locked()
-        );
-        let rows = sqlx::query(&sql)
-            .bind(lease_until)
-            .bind(now)
-            .bind(limit)
-            .fetch_all(&self.pool)
+        let ids: Vec<i64> = self
+            .claim_due_ids(&REMINDERS, now, lease_until, limit)
             .await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in &rows {
-            if let Some(item) = self.action_item(row.try_get("id")?).await? {
+        let mut items = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(item) = self.action_item(id).await? {
                 items.push(item);
             }
         }
@@ -44,13 +39,7 @@ impl Store {
 
     /// The earliest pending reminder (a leased one counts from its lease end).
     pub async fn next_action_item_reminder(&self) -> StoreResult<Option<i64>> {
-        let row = sqlx::query(
-            "SELECT MIN(CASE WHEN remind_lease_until IS NOT NULL AND remind_lease_until > remind_at THEN remind_lease_until ELSE remind_at END) AS t
-             FROM action_items WHERE remind_at IS NOT NULL AND done = 0",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get("t")?)
+        self.next_due_in(&REMINDERS).await
     }
 
     /// Records digest `slot` and queues `digest` with it, unless this slot (or a later

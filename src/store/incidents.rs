@@ -177,23 +177,23 @@ impl Store {
     }
 
     pub async fn incident(&self, id: &str) -> StoreResult<Option<Incident>> {
-        let row = sqlx::query(&format!(
-            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        match row {
-            Some(row) => Ok(Some(self.with_roles(incident_from_row(&row)?).await?)),
-            None => Ok(None),
-        }
+        self.incident_where("id", id).await
     }
 
     pub async fn incident_by_channel(&self, channel_id: &str) -> StoreResult<Option<Incident>> {
+        self.incident_where("channel_id", channel_id).await
+    }
+
+    /// The incident, with its roles, whose `column` (one that names an incident) is `value`.
+    async fn incident_where(
+        &self,
+        column: &'static str,
+        value: &str,
+    ) -> StoreResult<Option<Incident>> {
         let row = sqlx::query(&format!(
-            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE channel_id = $1"
+            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE {column} = $1"
         ))
-        .bind(channel_id)
+        .bind(value)
         .fetch_optional(&self.pool)
         .await?;
         match row {

@@ -6,6 +6,7 @@
 mod canvas;
 mod checklist;
 mod console;
+mod due_queue;
 mod followup;
 mod homes;
 mod incidents;

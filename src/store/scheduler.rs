@@ -1,8 +1,17 @@
 //! Due-time claims for the scheduler: which incidents have something due now, leased so
 //! that replicas don't tick the same incident at once.
 
+use super::due_queue::DueQueue;
 use super::{Store, StoreResult};
 use sqlx::Row;
+
+/// Incidents with a reminder, nag, target, escalation or archive step due.
+const INCIDENTS_DUE: DueQueue = DueQueue {
+    table: "incidents",
+    due: "next_due_at",
+    lease: "sched_lease_until",
+    also: "",
+};
 
 impl Store {
     /// Leases up to `limit` incidents whose earliest due time has passed.
@@ -12,24 +21,8 @@ impl Store {
         lease_until: i64,
         limit: i64,
     ) -> StoreResult<Vec<String>> {
-        let sql = format!(
-            "UPDATE incidents SET sched_lease_until = $1
-             WHERE id IN (
-                SELECT id FROM incidents
-                WHERE next_due_at IS NOT NULL AND next_due_at <= $2
-                  AND (sched_lease_until IS NULL OR sched_lease_until < $2)
-                ORDER BY next_due_at LIMIT $3 {}
-             )
-             RETURNING id",
-            self.skip_locked()
-        );
-        let rows = sqlx::query(&sql)
-            .bind(lease_until)
-            .bind(now)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+        self.claim_due_ids(&INCIDENTS_DUE, now, lease_until, limit)
+            .await
     }
 
     /// Sets each incident's next update due time and clears every other due time
@@ -63,12 +56,6 @@ impl Store {
 
     /// The earliest due time over all incidents (leased ones count from their lease end).
     pub async fn next_due_at(&self) -> StoreResult<Option<i64>> {
-        let row = sqlx::query(
-            "SELECT MIN(CASE WHEN sched_lease_until IS NOT NULL AND sched_lease_until > next_due_at THEN sched_lease_until ELSE next_due_at END) AS t
-             FROM incidents WHERE next_due_at IS NOT NULL",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get("t")?)
+        self.next_due_in(&INCIDENTS_DUE).await
     }
 }

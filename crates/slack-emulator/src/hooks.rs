@@ -1,6 +1,7 @@
 //! A recording HTTP receiver standing in for PagerDuty's Events API and for webhook
 //! consumers: it keeps every request and can fail the next few with a chosen status.
 
+use crate::ServerTask;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -25,28 +26,56 @@ impl Received {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+
+    /// A request as the recording fakes keep it (this one and the fake Statuspage).
+    pub(crate) fn of(uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Received {
+        Received {
+            path: uri.path().to_string(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+                .collect(),
+            body: body.to_vec(),
+        }
+    }
+}
+
+/// "Fail the next `n` requests with `status`", shared by the recording fakes.
+#[derive(Default)]
+pub(crate) struct InjectedFailures {
+    remaining: u32,
+    status: u16,
+}
+
+impl InjectedFailures {
+    pub(crate) fn arm(&mut self, n: u32, status: u16) {
+        self.remaining = n;
+        self.status = status;
+    }
+
+    /// Uses up one injected failure, if any is left, and gives its answer (with status
+    /// `fallback` when the chosen one is not a valid HTTP status).
+    pub(crate) fn take(&mut self, fallback: StatusCode) -> Option<Response> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        let status = StatusCode::from_u16(self.status).unwrap_or(fallback);
+        Some((status, "injected failure").into_response())
+    }
 }
 
 #[derive(Default)]
 struct Inner {
     received: Vec<Received>,
-    fail_next: u32,
-    fail_status: u16,
+    failures: InjectedFailures,
 }
 
 #[derive(Clone)]
 pub struct HookSink {
     inner: Arc<Mutex<Inner>>,
     url: String,
-    task: Arc<tokio::task::JoinHandle<()>>,
-}
-
-impl Drop for HookSink {
-    fn drop(&mut self) {
-        if Arc::strong_count(&self.task) == 1 {
-            self.task.abort();
-        }
-    }
+    _server: Arc<ServerTask>,
 }
 
 fn lock(m: &Mutex<Inner>) -> std::sync::MutexGuard<'_, Inner> {
@@ -60,18 +89,9 @@ async fn receive(
     body: Bytes,
 ) -> Response {
     let mut state = lock(&inner);
-    state.received.push(Received {
-        path: uri.path().to_string(),
-        headers: headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
-            .collect(),
-        body: body.to_vec(),
-    });
-    if state.fail_next > 0 {
-        state.fail_next -= 1;
-        let status = StatusCode::from_u16(state.fail_status).unwrap_or(StatusCode::BAD_GATEWAY);
-        return (status, "injected failure").into_response();
+    state.received.push(Received::of(&uri, &headers, &body));
+    if let Some(failure) = state.failures.take(StatusCode::BAD_GATEWAY) {
+        return failure;
     }
     (
         StatusCode::ACCEPTED,
@@ -83,18 +103,14 @@ async fn receive(
 impl HookSink {
     pub async fn start() -> std::io::Result<HookSink> {
         let inner = Arc::new(Mutex::new(Inner::default()));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
         let app = axum::Router::new()
             .fallback(axum::routing::post(receive))
             .with_state(inner.clone());
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let (addr, server) = ServerTask::serve_locally(app).await?;
         Ok(HookSink {
             inner,
             url: format!("http://{addr}"),
-            task: Arc::new(task),
+            _server: Arc::new(server),
         })
     }
 
@@ -110,8 +126,6 @@ impl HookSink {
 
     /// The next `n` requests answer `status`.
     pub fn fail_next(&self, n: u32, status: u16) {
-        let mut state = lock(&self.inner);
-        state.fail_next = n;
-        state.fail_status = status;
+        lock(&self.inner).failures.arm(n, status);
     }
 }

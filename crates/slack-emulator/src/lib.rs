@@ -89,9 +89,23 @@ pub struct FakeSlack {
     _server: Arc<ServerTask>,
 }
 
-/// Aborts the server tasks when the last [`FakeSlack`] handle goes away, so a test that
-/// forgets about its fake does not leave a listener behind.
+/// Aborts the server tasks when the last handle on a fake ([`FakeSlack`], the hook sink,
+/// the fake Statuspage) goes away, so a test that forgets about its fake does not leave a
+/// listener behind.
 struct ServerTask(Vec<tokio::task::JoinHandle<()>>);
+
+impl ServerTask {
+    /// Serves `app` on a free port of 127.0.0.1 until dropped (the recording fakes: hook
+    /// sink, Statuspage). Returns the address it listens on.
+    async fn serve_locally(app: axum::Router) -> std::io::Result<(SocketAddr, ServerTask)> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok((addr, ServerTask(vec![task])))
+    }
+}
 
 impl Drop for ServerTask {
     fn drop(&mut self) {

@@ -4,7 +4,8 @@
 //! request and can fail the next calls before acting (`fail_next`) or act and then lose
 //! the answer (`lose_next_answers`, a 500 after the page incident exists).
 
-use crate::hooks::Received;
+use crate::hooks::{InjectedFailures, Received};
+use crate::ServerTask;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -57,8 +58,7 @@ struct Inner {
     page_id: String,
     received: Vec<Received>,
     incidents: Vec<PageIncident>,
-    fail_next: u32,
-    fail_status: u16,
+    failures: InjectedFailures,
     lose_next: u32,
 }
 
@@ -66,15 +66,7 @@ struct Inner {
 pub struct FakeStatuspage {
     inner: Arc<Mutex<Inner>>,
     url: String,
-    task: Arc<tokio::task::JoinHandle<()>>,
-}
-
-impl Drop for FakeStatuspage {
-    fn drop(&mut self) {
-        if Arc::strong_count(&self.task) == 1 {
-            self.task.abort();
-        }
-    }
+    _server: Arc<ServerTask>,
 }
 
 fn lock(m: &Mutex<Inner>) -> std::sync::MutexGuard<'_, Inner> {
@@ -137,14 +129,7 @@ async fn receive(
     body: Bytes,
 ) -> Response {
     let mut state = lock(&inner);
-    state.received.push(Received {
-        path: uri.path().to_string(),
-        headers: headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
-            .collect(),
-        body: body.to_vec(),
-    });
+    state.received.push(Received::of(&uri, &headers, &body));
     let auth = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -161,11 +146,8 @@ async fn receive(
     if page != state.page_id {
         return refuse(StatusCode::NOT_FOUND, "page not found");
     }
-    if state.fail_next > 0 {
-        state.fail_next -= 1;
-        let status =
-            StatusCode::from_u16(state.fail_status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        return (status, "injected failure").into_response();
+    if let Some(failure) = state.failures.take(StatusCode::INTERNAL_SERVER_ERROR) {
+        return failure;
     }
     let acting = method == Method::POST || method == Method::PATCH;
     let answer = match (method, incident) {
@@ -295,18 +277,14 @@ impl FakeStatuspage {
             page_id: page_id.to_string(),
             ..Inner::default()
         }));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
         let app = axum::Router::new()
             .fallback(receive)
             .with_state(inner.clone());
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let (addr, server) = ServerTask::serve_locally(app).await?;
         Ok(FakeStatuspage {
             inner,
             url: format!("http://{addr}/v1"),
-            task: Arc::new(task),
+            _server: Arc::new(server),
         })
     }
 
@@ -327,9 +305,7 @@ impl FakeStatuspage {
 
     /// The next `n` requests answer `status` without acting.
     pub fn fail_next(&self, n: u32, status: u16) {
-        let mut state = lock(&self.inner);
-        state.fail_next = n;
-        state.fail_status = status;
+        lock(&self.inner).failures.arm(n, status);
     }
 
     /// The next `n` creates or updates act, then answer 500 (the answer is lost).

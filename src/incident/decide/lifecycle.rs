@@ -158,6 +158,17 @@ mod tests {
             ic: BOB.into(),
             what,
         };
+        // Resolving takes the same steps whichever action asks for it.
+        let resolved_effects = vec![
+            "post",
+            "post_in_announcement_thread",
+            "page",
+            "webhook",
+            "set_topic",
+            "update_card",
+            "update_announcement",
+            "offer_status_draft",
+        ];
         // (incident, actor, action) → (timeline text, effect kinds) | refusal
         type Row<'a> = (
             &'a crate::incident::Incident,
@@ -214,37 +225,13 @@ mod tests {
                 Action::Resolve {
                     summary: " rolled back ".into(),
                 },
-                Ok((
-                    "Resolved: rolled back",
-                    vec![
-                        "post",
-                        "post_in_announcement_thread",
-                        "page",
-                        "webhook",
-                        "set_topic",
-                        "update_card",
-                        "update_announcement",
-                        "offer_status_draft",
-                    ],
-                )),
+                Ok(("Resolved: rolled back", resolved_effects.clone())),
             ),
             (
                 &led,
                 ADMIN,
                 Action::SetStatus(Status::Resolved),
-                Ok((
-                    "Resolved",
-                    vec![
-                        "post",
-                        "post_in_announcement_thread",
-                        "page",
-                        "webhook",
-                        "set_topic",
-                        "update_card",
-                        "update_announcement",
-                        "offer_status_draft",
-                    ],
-                )),
+                Ok(("Resolved", resolved_effects)),
             ),
             (
                 &led,
