@@ -1,6 +1,7 @@
-//! Upgrades never lose data: a database written by the first landed version (its schema,
-//! its rows, effects still pending in its outbox) opens under this version, migrates, keeps
-//! every incident, timeline entry and update, and delivers the pending effects exactly once.
+//! Upgrades never lose data: a database written by the first landed version, and one
+//! written by the last landed version (their schemas, their rows, effects still pending in
+//! the outbox), opens under this version, migrates, keeps every incident, timeline entry
+//! and update, and delivers the pending effects exactly once.
 
 mod support;
 
@@ -8,9 +9,9 @@ use serde_json::Value;
 use std::time::Duration;
 use support::*;
 
-/// Migrations that had landed when the fixture's rows were written. Never edited, so the
-/// files in `migrations/` are exactly what that version applied.
-const LANDED: &[&str] = &["20261122000001_initial.sql"];
+/// The migrations of the first landed version, when the fixture's rows were written.
+/// Never edited, so the files in `migrations/` are exactly what that version applied.
+const FIRST_LANDED: &[&str] = &["20261122000001_initial.sql"];
 
 const FIXTURE: &str = include_str!("fixtures/upgrade/v1-data.sql");
 
@@ -53,11 +54,6 @@ fn migrations_dir(backend: Backend) -> &'static str {
     }
 }
 
-/// Applies only the landed migrations, as the first landed version did, then its rows.
-async fn write_as_previous_version(backend: Backend, url: &str) {
-    write_with_migrations(backend, url, migrations_dir(backend), LANDED).await;
-}
-
 /// Applies `files` from `source` with sqlx's migrator (recording their checksums as that
 /// version did), then the fixture's rows.
 async fn write_with_migrations(backend: Backend, url: &str, source: &str, files: &[&str]) {
@@ -96,122 +92,117 @@ async fn write_with_migrations(backend: Backend, url: &str, source: &str, files:
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Writes the fixture's rows (incidents, roles, timeline, updates, action items and
+/// effects still pending) under the schema `files` make, as the version that shipped them
+/// would have, then boots this version on that database: every pending effect is
+/// delivered once and everything written is still there.
+async fn upgrades_in_place(backend: Backend, files: &[&str]) {
+    let url = fresh_database(backend).await;
+    write_with_migrations(backend, &url, migrations_dir(backend), files).await;
+
+    // The fake workspace as the previous version left it: the incident channel with the
+    // pinned card that the pending `update_card` will edit.
+    let mut h = Harness::unbooted(backend, test_policy(), url.clone()).await;
+    h.slack.add_channel(
+        "C0UPGRADE",
+        "incident-20261120-checkout-latency",
+        &["U0BOT", ALICE, BOB],
+    );
+    let card_ts = h
+        .slack
+        .post_user_message("C0UPGRADE", "U0BOT", "card as v1 posted it", None)
+        .unwrap();
+    let sqlite_mode = if backend == Backend::Sqlite {
+        "?mode=rw"
+    } else {
+        ""
+    };
+    let pool = sqlx::AnyPool::connect(&format!("{url}{sqlite_mode}"))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE incidents SET card_ts = $1 WHERE id = 'INC-2026-11-20-001'")
+        .bind(&card_ts)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    h.boot().await;
+
+    // Every pending effect of the previous version is delivered, once.
+    let delivered = h
+        .slack
+        .wait_until(Duration::from_secs(60), |s| {
+            let posted = s
+                .messages("C0UPGRADE")
+                .iter()
+                .any(|m| m.text.contains("Rolled back deploy 412"));
+            let ephemeral = s
+                .ephemerals()
+                .iter()
+                .any(|e| e.user == BOB && e.text.contains("Communications Lead"));
+            let card_edited = s
+                .messages("C0UPGRADE")
+                .iter()
+                .any(|m| m.ts == card_ts && m.text != "card as v1 posted it");
+            let topic = s
+                .channel("C0UPGRADE")
+                .is_some_and(|c| c.topic.contains("INC-2026-11-20-001"));
+            posted && ephemeral && card_edited && topic
+        })
+        .await;
+    assert!(
+        delivered,
+        "pending v1 effects not delivered: {:#?}",
+        h.slack.calls()
+    );
+    let notes = h
+        .slack
+        .messages("C0UPGRADE")
+        .iter()
+        .filter(|m| m.text.contains("Rolled back deploy 412"))
+        .count();
+    assert_eq!(notes, 1, "the pending post was delivered more than once");
+
+    // Incidents, timeline, updates and action items are all there.
+    let open = h.api("/api/incidents/INC-2026-11-20-001").await;
+    assert_eq!(open.status, 200, "{}", open.body);
+    let open: Value = serde_json::from_str(&open.body).unwrap();
+    assert_eq!(open["title"], "Checkout latency above 2 s");
+    assert_eq!(open["status"], "identified");
+    assert_eq!(open["roles"]["ic"]["user"], ALICE);
+    assert_eq!(open["roles"]["comms"]["user"], BOB);
+    assert_eq!(open["timeline"].as_array().unwrap().len(), 5);
+    assert_eq!(open["updates"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        open["action_items"][0]["text"],
+        "Alert on cache TTL changes"
+    );
+    let closed = h.api("/api/incidents/INC-2026-11-20-002").await;
+    let closed: Value = serde_json::from_str(&closed.body).unwrap();
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["resolve_summary"], "Reindexed");
+
+    // The old incident keeps working, and new ids continue the old day's sequence.
+    let reply = h
+        .command(ALICE, "C0UPGRADE", "note upgraded and still here")
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let after = h.api("/api/incidents/INC-2026-11-20-001").await;
+    let after: Value = serde_json::from_str(&after.body).unwrap();
+    assert_eq!(after["timeline"].as_array().unwrap().len(), 6);
+    h.finish().await;
+}
+
 both!(
     previous_version_database_upgrades_in_place,
-    |backend| async move {
-        let url = fresh_database(backend).await;
-        write_as_previous_version(backend, &url).await;
-
-        // The fake workspace as the previous version left it: the incident channel with the
-        // pinned card that the pending `update_card` will edit.
-        let mut h = Harness::unbooted(backend, test_policy(), url.clone()).await;
-        h.slack.add_channel(
-            "C0UPGRADE",
-            "incident-20261120-checkout-latency",
-            &["U0BOT", ALICE, BOB],
-        );
-        let card_ts = h
-            .slack
-            .post_user_message("C0UPGRADE", "U0BOT", "card as v1 posted it", None)
-            .unwrap();
-        let sqlite_mode = if backend == Backend::Sqlite {
-            "?mode=rw"
-        } else {
-            ""
-        };
-        let pool = sqlx::AnyPool::connect(&format!("{url}{sqlite_mode}"))
-            .await
-            .unwrap();
-        sqlx::query("UPDATE incidents SET card_ts = $1 WHERE id = 'INC-2026-11-20-001'")
-            .bind(&card_ts)
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-        h.boot().await;
-
-        // Every pending effect of the previous version is delivered, once.
-        let delivered = h
-            .slack
-            .wait_until(Duration::from_secs(60), |s| {
-                let posted = s
-                    .messages("C0UPGRADE")
-                    .iter()
-                    .any(|m| m.text.contains("Rolled back deploy 412"));
-                let ephemeral = s
-                    .ephemerals()
-                    .iter()
-                    .any(|e| e.user == BOB && e.text.contains("Communications Lead"));
-                let card_edited = s
-                    .messages("C0UPGRADE")
-                    .iter()
-                    .any(|m| m.ts == card_ts && m.text != "card as v1 posted it");
-                let topic = s
-                    .channel("C0UPGRADE")
-                    .is_some_and(|c| c.topic.contains("INC-2026-11-20-001"));
-                posted && ephemeral && card_edited && topic
-            })
-            .await;
-        assert!(
-            delivered,
-            "pending v1 effects not delivered: {:#?}",
-            h.slack.calls()
-        );
-        let notes = h
-            .slack
-            .messages("C0UPGRADE")
-            .iter()
-            .filter(|m| m.text.contains("Rolled back deploy 412"))
-            .count();
-        assert_eq!(notes, 1, "the pending post was delivered more than once");
-
-        // Incidents, timeline, updates and action items are all there.
-        let open = h.api("/api/incidents/INC-2026-11-20-001").await;
-        assert_eq!(open.status, 200, "{}", open.body);
-        let open: Value = serde_json::from_str(&open.body).unwrap();
-        assert_eq!(open["title"], "Checkout latency above 2 s");
-        assert_eq!(open["status"], "identified");
-        assert_eq!(open["roles"]["ic"]["user"], ALICE);
-        assert_eq!(open["roles"]["comms"]["user"], BOB);
-        assert_eq!(open["timeline"].as_array().unwrap().len(), 5);
-        assert_eq!(open["updates"].as_array().unwrap().len(), 1);
-        assert_eq!(
-            open["action_items"][0]["text"],
-            "Alert on cache TTL changes"
-        );
-        let closed = h.api("/api/incidents/INC-2026-11-20-002").await;
-        let closed: Value = serde_json::from_str(&closed.body).unwrap();
-        assert_eq!(closed["status"], "closed");
-        assert_eq!(closed["resolve_summary"], "Reindexed");
-
-        // The old incident keeps working, and new ids continue the old day's sequence.
-        let reply = h
-            .command(ALICE, "C0UPGRADE", "note upgraded and still here")
-            .await;
-        assert_eq!(reply.status, 200, "{}", reply.body);
-        let after = h.api("/api/incidents/INC-2026-11-20-001").await;
-        let after: Value = serde_json::from_str(&after.body).unwrap();
-        assert_eq!(after["timeline"].as_array().unwrap().len(), 6);
-        h.finish().await;
-    }
+    |backend| async move { upgrades_in_place(backend, FIRST_LANDED).await }
 );
 
 both!(
-    last_landed_version_database_migrates_and_keeps_its_incidents,
+    last_landed_version_database_migrates_and_keeps_everything,
     |backend| async move {
-        let url = fresh_database(backend).await;
         let files = landed_migrations(backend);
         let files: Vec<&str> = files.iter().map(String::as_str).collect();
-        write_with_migrations(backend, &url, migrations_dir(backend), &files).await;
-        // This version opens it (every applied migration unchanged), adds its own, and
-        // keeps the incidents written under the landed schema.
-        let mut h = Harness::unbooted(backend, test_policy(), url).await;
-        h.boot().await;
-        let open = h.api("/api/incidents/INC-2026-11-20-001").await;
-        assert_eq!(open.status, 200, "{}", open.body);
-        let open: Value = serde_json::from_str(&open.body).unwrap();
-        assert_eq!(open["title"], "Checkout latency above 2 s");
-        assert_eq!(open["timeline"].as_array().unwrap().len(), 5);
-        h.finish().await;
+        upgrades_in_place(backend, &files).await;
     }
 );
