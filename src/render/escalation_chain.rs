@@ -1,7 +1,7 @@
 //! Escalation-chain steps as people read them: in the incident channel (the target
 //! mentioned) and in the DM to a user called, each with the "I'm on it" button.
 
-use super::mrkdwn::{channel_link, escape, mention, mention_target, user_text};
+use super::mrkdwn::{escape, in_incident_channel, mention, mention_target, user_text};
 use super::time::cadence;
 use super::Message;
 use crate::incident::effect::{ChainTarget, Notice};
@@ -24,12 +24,7 @@ fn step_text(inc: &Incident, notice: &Notice, dm: bool) -> String {
     let waited = cadence(*waited_ms);
     let title = user_text(&inc.title);
     if dm {
-        let channel = inc
-            .slack
-            .channel_id
-            .as_deref()
-            .map(|c| format!(" in {}", channel_link(c)))
-            .unwrap_or_default();
+        let channel = in_incident_channel(inc);
         return format!(
             ":rotating_light: You are called for {id} ({title}){channel}: escalation step {step} of {of}, nobody acknowledged within {waited}. Press *I'm on it* if you take it."
         );

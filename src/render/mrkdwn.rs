@@ -51,6 +51,16 @@ pub fn mentions(users: &[String]) -> String {
         .join(" ")
 }
 
+/// ` in #channel` for an incident's channel, or nothing before it exists: what a DM about
+/// the incident says to point at it.
+pub fn in_incident_channel(inc: &crate::incident::model::Incident) -> String {
+    inc.slack
+        .channel_id
+        .as_deref()
+        .map(|c| format!(" in {}", channel_link(c)))
+        .unwrap_or_default()
+}
+
 /// A link to channel `id`.
 pub fn channel_link(id: &str) -> String {
     if is_id(id) {

@@ -1,7 +1,7 @@
 //! What subscribers read: each update of an incident, by DM, and the answers to
 //! `subscribe` / `unsubscribe`.
 
-use super::mrkdwn::{channel_link, escape, user_text};
+use super::mrkdwn::{escape, in_incident_channel, user_text};
 use super::notices;
 use crate::incident::model::Incident;
 use crate::incident::Notice;
@@ -9,12 +9,7 @@ use crate::policy::Policy;
 
 /// `*INC-… Title* (#channel)` then the notice's words: a DM needs to say which incident.
 pub fn subscriber_dm(policy: &Policy, inc: &Incident, notice: &Notice) -> String {
-    let channel = inc
-        .slack
-        .channel_id
-        .as_deref()
-        .map(|c| format!(" in {}", channel_link(c)))
-        .unwrap_or_default();
+    let channel = in_incident_channel(inc);
     format!(
         ":bell: *{}* {}{channel}\n{}",
         escape(&inc.id),
